@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The one installer for sinforge: used by README.md, .ci/run and docker/Dockerfile.
+# Idempotent: a second run only checks what is there and takes seconds.
+#
+#   scripts/install-deps.sh            Debian packages + the LibTorch virtual environment
+#   scripts/install-deps.sh --print-venv   print the virtual environment's path and exit
+#
+# LibTorch comes from the PyPI `torch` wheel (a CUDA 13 build, so the CUDA code paths compile and link even
+# on machines without a GPU). It lives in a virtual environment under the user's cache folder, never in the
+# system's Python; pip's own wheel cache sits beside it so a clean clone reinstalls without downloading.
+set -euo pipefail
+
+TORCH_VERSION="${SINFORGE_TORCH_VERSION:-2.15.0}"
+CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/sinforge"
+VENV="${SINFORGE_VENV:-$CACHE_ROOT/venv}"
+
+if [[ "${1:-}" == "--print-venv" ]]; then
+  echo "$VENV"
+  exit 0
+fi
+
+APT_PACKAGES=(
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
+  libspdlog-dev libcxxopts-dev nlohmann-json3-dev libyaml-cpp-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  python3 python3-venv
+)
+
+missing_apt_packages() {
+  local p
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"
+  done
+}
+
+install_apt() {
+  local missing
+  missing=$(missing_apt_packages)
+  if [[ -z "$missing" ]]; then
+    echo "[install-deps] Debian packages: all present"
+    return
+  fi
+  echo "[install-deps] Debian packages to install:" $missing
+  local sudo=""
+  [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  # shellcheck disable=SC2086
+  $sudo apt-get install -y -qq --no-install-recommends $missing
+}
+
+install_venv() {
+  if [[ -x "$VENV/bin/python" ]] &&
+     "$VENV/bin/python" -c "import torch, sys; sys.exit(torch.__version__.split('+')[0] != '$TORCH_VERSION')" 2>/dev/null; then
+    echo "[install-deps] LibTorch: torch $TORCH_VERSION present in $VENV"
+    return
+  fi
+  echo "[install-deps] creating $VENV with torch $TORCH_VERSION (first time: a few GB to download)"
+  mkdir -p "$CACHE_ROOT"
+  /usr/bin/python3 -m venv "$VENV"
+  "$VENV/bin/python" -m pip install -q --upgrade pip
+  # numpy and pillow serve the test references (tests/reference/*.py), not the program.
+  "$VENV/bin/python" -m pip install -q --cache-dir "$CACHE_ROOT/pip" "torch==$TORCH_VERSION" numpy pillow
+}
+
+install_apt
+install_venv
+echo "[install-deps] done; LibTorch CMake prefix: $("$VENV/bin/python" -c 'import torch.utils; print(torch.utils.cmake_prefix_path)')"

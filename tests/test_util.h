@@ -1,0 +1,65 @@
+// Helpers shared by the test files: temporary folders, running commands, the reference Python.
+#pragma once
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <sys/wait.h>
+
+namespace sinforge::testing {
+
+inline std::filesystem::path source_dir() { return SINFORGE_SOURCE_DIR; }
+inline std::string python() { return SINFORGE_TEST_PYTHON; }
+inline std::filesystem::path cli() { return SINFORGE_CLI_PATH; }
+inline std::filesystem::path shared_testdata() { return source_dir().parent_path() / "shared" / "testdata"; }
+inline std::filesystem::path samples_dir() { return source_dir() / "samples"; }
+
+// A fresh folder under the system's temp folder, removed with everything in it at scope exit.
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    path_ = std::filesystem::temp_directory_path() / ("sinforge-test-" + std::to_string(rd()) + std::to_string(rd()));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+// Runs a shell command line and captures what it prints.
+inline CommandResult run_command(const std::string& command) {
+  CommandResult result;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return result;
+  std::array<char, 4096> buffer{};
+  size_t n = 0;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+inline std::string quote(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
+
+// Runs a script under tests/reference with the reference interpreter (the venv's torch).
+inline CommandResult run_reference(const std::string& script, const std::string& args) {
+  return run_command(quote(python()) + " " + quote(source_dir() / "tests" / "reference" / script) + " " + args);
+}
+
+}  // namespace sinforge::testing
