@@ -1,0 +1,56 @@
+// `sinforge run`: stylize a folder tree of content images with a folder tree of paintings.
+// Data flows one way: scan -> plan -> decode -> model -> encode -> write.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "sinforge/image_io.h"
+#include "sinforge/network.h"
+
+namespace sinforge {
+
+inline constexpr int kMinImageSide = 9;  // below this the encoder's reflection padding has nothing to reflect
+
+struct RunOptions {
+  std::filesystem::path content_dir;
+  std::filesystem::path styles_dir;
+  std::filesystem::path out_dir;
+  std::filesystem::path vgg;      // resolved weight files (see weights_locator.h)
+  std::filesystem::path decoder;
+  size_t num_styles = 1;
+  float alpha = 1.f;
+  int content_size = 0;   // shorter side; 0 keeps the size
+  int style_size = 512;   // shorter side; 0 keeps the size
+  int crop = 0;           // centre crop of the content after resizing; 0: none
+  uint64_t seed = 0;
+  ImageFormat format = ImageFormat::kJpeg;
+  int quality = 75;       // Pillow's default, as the reference tools write
+  std::string device = "auto";
+  Precision precision = Precision::kFp32;
+  int batch_size = 4;
+  std::vector<std::string> extensions = {"jpg", "jpeg", "png"};
+  int threads = 0;        // 0: every core
+};
+
+// Every check that can be made before work starts; throws UsageError naming the flag.
+void validate(const RunOptions& options);
+
+struct SkippedInput {
+  std::filesystem::path path;
+  std::string reason;
+};
+
+struct RunSummary {
+  size_t contents = 0;        // content images found
+  size_t paintings = 0;       // usable paintings
+  size_t written = 0;         // output images written
+  std::vector<SkippedInput> skipped;  // content images and paintings left out, with the reason
+  double seconds = 0;
+};
+
+RunSummary run_stylize(const RunOptions& options);
+
+}  // namespace sinforge

@@ -1,0 +1,168 @@
+// AdaIN against a double-precision loop written here from the definition, on random shapes; and the CUDA
+// kernel against the CPU path where a GPU exists.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "sinforge/adain.h"
+
+namespace sinforge {
+namespace {
+
+// The definition, straight: per (n, c) mean, unbiased variance, std = sqrt(var + 1e-5), affine map, blend.
+at::Tensor adain_definition(const at::Tensor& x, const at::Tensor& sm, const at::Tensor& ss,
+                            const at::Tensor& index, double alpha) {
+  const at::Tensor xd = x.to(at::kDouble).contiguous();
+  at::Tensor y = at::empty_like(xd);
+  const int64_t n = x.size(0), c = x.size(1), hw = x.size(2) * x.size(3);
+  const double* in = xd.const_data_ptr<double>();
+  double* out = y.mutable_data_ptr<double>();
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t s = index[i].item<int64_t>();
+    for (int64_t ch = 0; ch < c; ++ch) {
+      const double* p = in + (i * c + ch) * hw;
+      double mean = 0;
+      for (int64_t k = 0; k < hw; ++k) mean += p[k];
+      mean /= hw;
+      double var = 0;
+      for (int64_t k = 0; k < hw; ++k) var += (p[k] - mean) * (p[k] - mean);
+      var /= (hw - 1);
+      const double sd = std::sqrt(var + 1e-5);
+      const double m_s = sm[s][ch].item<double>(), s_s = ss[s][ch].item<double>();
+      for (int64_t k = 0; k < hw; ++k) {
+        const double t = (p[k] - mean) / sd * s_s + m_s;
+        out[(i * c + ch) * hw + k] = alpha * t + (1 - alpha) * p[k];
+      }
+    }
+  }
+  return y;
+}
+
+double relative_error(const at::Tensor& actual, const at::Tensor& expected) {
+  const at::Tensor a = actual.to(at::kDouble).cpu(), b = expected.to(at::kDouble).cpu();
+  return (a - b).abs().max().item<double>() / b.abs().max().item<double>();
+}
+
+struct Case {
+  int64_t n, c, h, w, styles;
+  double alpha;
+};
+
+std::vector<Case> random_cases(int count) {
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int64_t> n(1, 4), c(1, 9), side(1, 23), styles(1, 5);
+  std::vector<Case> cases = {{1, 1, 1, 2, 1, 1.0}, {2, 3, 2, 1, 2, 0.5}, {1, 512, 3, 5, 1, 1.0}};
+  while (static_cast<int>(cases.size()) < count) {
+    Case k{n(rng), c(rng), side(rng), side(rng), styles(rng), std::uniform_real_distribution<>(0, 1)(rng)};
+    if (k.h * k.w >= 2) cases.push_back(k);
+  }
+  return cases;
+}
+
+at::Tensor random_index(int64_t n, int64_t styles) { return at::randint(0, styles, {n}, at::kLong); }
+
+TEST(Adain, MatchesTheDefinitionOnRandomShapes) {
+  at::manual_seed(1);
+  for (const Case& k : random_cases(40)) {
+    SCOPED_TRACE(testing::Message() << k.n << "x" << k.c << "x" << k.h << "x" << k.w << " alpha " << k.alpha);
+    // An offset far from zero: a one-pass sum of squares would lose digits here, the reference must not.
+    const at::Tensor x = at::randn({k.n, k.c, k.h, k.w}) * 3 + 40;
+    const at::Tensor sm = at::randn({k.styles, k.c}), ss = at::rand({k.styles, k.c}) + 0.1;
+    const at::Tensor index = random_index(k.n, k.styles);
+    const at::Tensor y = adain(x, sm, ss, index, static_cast<float>(k.alpha));
+    EXPECT_EQ(y.scalar_type(), at::kFloat);
+    EXPECT_FALSE(y.isnan().any().item<bool>());
+    EXPECT_LT(relative_error(y, adain_definition(x, sm, ss, index, k.alpha)), 1e-6);
+  }
+}
+
+TEST(Adain, AlphaZeroReturnsTheContent) {
+  const at::Tensor x = at::randn({2, 4, 5, 6});
+  const at::Tensor y = adain(x, at::randn({1, 4}), at::rand({1, 4}), at::zeros({2}, at::kLong), 0.f);
+  EXPECT_LT((y - x).abs().max().item<float>(), 1e-6);
+}
+
+TEST(Adain, ChannelStatsAreUnbiasedWithEpsilon) {
+  // Two positions {0, 2}: mean 1, unbiased variance 2, std sqrt(2 + 1e-5).
+  const at::Tensor x = at::tensor({0.f, 2.f}).reshape({1, 1, 1, 2});
+  const auto [mean, std] = channel_stats(x);
+  EXPECT_FLOAT_EQ(mean.item<float>(), 1.f);
+  EXPECT_FLOAT_EQ(std.item<float>(), static_cast<float>(std::sqrt(2.0 + 1e-5)));
+}
+
+TEST(Adain, SinglePositionGivesNaNAsTheReference) {
+  const auto [mean, std] = channel_stats(at::ones({1, 2, 1, 1}));
+  EXPECT_TRUE(std.isnan().all().item<bool>());
+}
+
+TEST(Adain, ChannelsLastInputGivesTheSameResult) {
+  const at::Tensor x = at::randn({2, 8, 5, 7});
+  const at::Tensor sm = at::randn({3, 8}), ss = at::rand({3, 8}) + 0.5, index = at::tensor({2L, 0L});
+  const at::Tensor a = adain(x, sm, ss, index, 0.7f);
+  const at::Tensor b = adain(x.contiguous(at::MemoryFormat::ChannelsLast), sm, ss, index, 0.7f);
+  EXPECT_LT((a - b).abs().max().item<float>(), 1e-6);
+}
+
+TEST(Adain, RejectsBadArguments) {
+  const at::Tensor x = at::randn({2, 4, 3, 3});
+  EXPECT_THROW(adain(x, at::randn({1, 5}), at::rand({1, 5}), at::zeros({2}, at::kLong), 1.f),
+               std::invalid_argument);
+  EXPECT_THROW(adain(x, at::randn({1, 4}), at::rand({1, 4}), at::zeros({3}, at::kLong), 1.f),
+               std::invalid_argument);
+  EXPECT_THROW(adain(x, at::randn({1, 4}), at::rand({1, 4}), at::zeros({2}, at::kLong), 1.5f),
+               std::invalid_argument);
+  EXPECT_ANY_THROW(adain(x, at::randn({1, 4}), at::rand({1, 4}), at::full({2}, 1L, at::kLong), 1.f));
+}
+
+// ---- CUDA kernel against the CPU reference: runs where a GPU exists, skips elsewhere. ----
+
+bool have_cuda() { return at::hasCUDA() && at::globalContext().hasCUDA(); }
+
+TEST(AdainCuda, MatchesTheCpuReferenceForAllDtypesAndLayouts) {
+  if (!have_cuda()) GTEST_SKIP() << "no CUDA device";
+  at::manual_seed(2);
+  struct Shape {
+    int64_t n, c, h, w;
+  };
+  const std::vector<Shape> shapes = {{1, 1, 1, 2},    {3, 5, 7, 9},     {256, 512, 4, 4}, {2, 512, 28, 28},
+                                     {1, 3, 1000, 1000}, {4, 33, 13, 1}, {8, 64, 47, 63}};
+  for (const Shape& s : shapes) {
+    for (const auto dtype : {at::kFloat, at::kHalf, at::kBFloat16}) {
+      for (const bool channels_last : {false, true}) {
+        SCOPED_TRACE(testing::Message() << s.n << "x" << s.c << "x" << s.h << "x" << s.w << " "
+                                        << c10::toString(dtype) << (channels_last ? " NHWC" : " NCHW"));
+        const at::Tensor x_cpu = (at::randn({s.n, s.c, s.h, s.w}) * 2 + 5).to(dtype).to(at::kFloat);
+        const at::Tensor sm = at::randn({3, s.c}), ss = at::rand({3, s.c}) + 0.1;
+        const at::Tensor index = random_index(s.n, 3);
+        at::Tensor x = x_cpu.to(at::kCUDA, dtype);
+        if (channels_last) x = x.contiguous(at::MemoryFormat::ChannelsLast);
+        const at::Tensor expected = adain(x_cpu, sm, ss, index, 0.8f);
+        const at::Tensor y = adain(x, sm.cuda(), ss.cuda(), index.cuda(), 0.8f);
+        EXPECT_EQ(y.scalar_type(), dtype);
+        EXPECT_FALSE(y.isnan().any().item<bool>());
+        const double tolerance = dtype == at::kFloat ? 1e-5 : (dtype == at::kHalf ? 2e-3 : 1.6e-2);
+        EXPECT_LT(relative_error(y.to(at::kFloat), expected), tolerance);
+        const auto [mean, std] = channel_stats(x);
+        const auto [ref_mean, ref_std] = channel_stats(x_cpu);
+        EXPECT_LT(relative_error(mean, ref_mean), 1e-5);
+        EXPECT_LT(relative_error(std, ref_std), 1e-5);
+      }
+    }
+  }
+}
+
+TEST(AdainCuda, WritesEveryOutputElement) {
+  if (!have_cuda()) GTEST_SKIP() << "no CUDA device";
+  // The kernel writes into a fresh buffer: poison the allocator's memory first so stale values would show.
+  {
+    at::Tensor poison = at::full({1 << 24}, std::nanf(""), at::TensorOptions(at::kCUDA));
+  }
+  const at::Tensor x = at::randn({5, 70, 9, 11}, at::TensorOptions(at::kCUDA));
+  const at::Tensor y =
+      adain(x, at::randn({2, 70}).cuda(), (at::rand({2, 70}) + 1).cuda(), at::tensor({0L, 1L, 1L, 0L, 1L}).cuda(), 1.f);
+  EXPECT_FALSE(y.isnan().any().item<bool>());
+}
+
+}  // namespace
+}  // namespace sinforge
