@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs what sinforge needs (scripts/install-deps.sh) and builds it into build/ (or $SINFORGE_BUILD_DIR).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR="${SINFORGE_BUILD_DIR:-build}"
+bash scripts/install-deps.sh
+cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >"$BUILD_DIR.configure.log" 2>&1 ||
+  { cat "$BUILD_DIR.configure.log"; exit 1; }
+# Each LibTorch translation unit needs about 1.5 GB to compile: keep jobs to what memory allows.
+jobs=$(nproc)
+mem_jobs=$(( $(awk '/MemAvailable/ {print $2}' /proc/meminfo) / 1800000 ))
+(( mem_jobs >= 1 && mem_jobs < jobs )) && jobs=$mem_jobs
+cmake --build "$BUILD_DIR" -j "$jobs"
+echo "[build] sinforge built: $BUILD_DIR/sinforge"
