@@ -33,14 +33,25 @@ class Walker {
   void walk(const std::filesystem::path& dir, const std::filesystem::path& relative) {
     struct stat st{};
     if (::stat(dir.c_str(), &st) != 0) return;
-    if (!visited_dirs_.insert({st.st_dev, st.st_ino}).second) return;  // a cycle or a second link to it
+    // A folder that is its own ancestor is a symlink cycle: stop there. Other folders reached twice are walked
+    // twice, and their files deduplicated after sorting, so the result does not depend on traversal order.
+    const FileId id{st.st_dev, st.st_ino};
+    if (std::find(ancestors_.begin(), ancestors_.end(), id) != ancestors_.end()) return;
+    ancestors_.push_back(id);
+    walk_entries(dir, relative);
+    ancestors_.pop_back();
+  }
+
+  void walk_entries(const std::filesystem::path& dir, const std::filesystem::path& relative) {
+    struct stat st{};
     std::error_code ec;
     std::filesystem::directory_iterator it(dir, ec);
     if (ec) {
       log::warn(format("cannot read folder ", dir.string(), ": ", ec.message(), " (skipped)"));
       return;
     }
-    for (const auto& entry : it) {
+    for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
+      const auto& entry = *it;
       const std::filesystem::path child_rel = relative / entry.path().filename();
       if (::stat(entry.path().c_str(), &st) != 0) continue;  // a dangling symlink
       if (S_ISDIR(st.st_mode)) {
@@ -49,6 +60,7 @@ class Walker {
         found_.push_back({child_rel.generic_string(), {st.st_dev, st.st_ino}});
       }
     }
+    if (ec) log::warn(format("error while reading folder ", dir.string(), ": ", ec.message()));
   }
 
   std::vector<std::filesystem::path> result() {
@@ -71,7 +83,7 @@ class Walker {
 
   std::filesystem::path root_;
   std::vector<std::string> extensions_;
-  std::set<FileId> visited_dirs_;
+  std::vector<FileId> ancestors_;
   std::vector<Found> found_;
 };
 
