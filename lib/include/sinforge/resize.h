@@ -10,9 +10,10 @@ namespace sinforge {
 // Pillow's filters: BILINEAR (torchvision's Resize default), LANCZOS (= ANTIALIAS), BOX.
 enum class ResampleFilter { kBilinear, kLanczos, kBox };
 
-// Image.resize((out_w, out_h), filter) on an RGB uint8 image, byte for byte: the separable fixed-point
-// algorithm of libImaging/Resample.c (support widened by the scale factor when shrinking, horizontal pass
-// first, a pass skipped when its dimension keeps its size). Throws std::invalid_argument on bad input.
+// Image.resize((out_w, out_h), filter) on an RGB uint8 image, byte for byte with Pillow 13: the separable
+// fixed-point algorithm of libImaging/Resample.c (support widened by the scale factor when shrinking, a pass
+// skipped when its dimension keeps its size, the pass order Pillow 13 picks: see resize.cpp).
+// Throws std::invalid_argument on bad input.
 cv::Mat resize_pillow(const cv::Mat& rgb, int out_w, int out_h, ResampleFilter filter);
 
 // torchvision Resize(target) with an int: the shorter side becomes target, the longer
