@@ -1,0 +1,40 @@
+// Decoding and encoding images. Every image in the library is an RGB uint8 cv::Mat (CV_8UC3, R first).
+// Decoding follows PIL's Image.open(p).convert('RGB') as the reference tools used it: the format is told
+// by content, EXIF orientation is ignored, grayscale is replicated, alpha is dropped (not composited).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+namespace sinforge {
+
+struct DecodeLimits {
+  // Largest width * height accepted, checked from the file's header before any pixel is allocated.
+  // PIL's Image.MAX_IMAGE_PIXELS (it raises DecompressionBombError at twice that; here the cap is hard).
+  int64_t max_pixels = 178956970;
+};
+
+// Decodes JPEG, PNG and whatever else OpenCV's imgcodecs reads. Throws DecodeError naming
+// name_for_errors and the reason (empty, truncated, not an image, over the pixel cap).
+cv::Mat decode_image(std::span<const uint8_t> bytes, const std::string& name_for_errors,
+                     const DecodeLimits& limits = {});
+// Reads the whole file and decodes it; a file that cannot be read also throws DecodeError.
+cv::Mat read_image(const std::filesystem::path& path, const DecodeLimits& limits = {});
+
+enum class ImageFormat { kJpeg, kPng };
+
+// JPEG: baseline, 4:2:0 chroma subsampling (Pillow's default), quality 1..100 (Pillow's default is 75).
+// PNG: lossless, 8-bit RGB; jpeg_quality is ignored. Throws std::invalid_argument on a non-RGB8 image.
+std::vector<uint8_t> encode_image(const cv::Mat& rgb, ImageFormat format, int jpeg_quality = 75);
+
+// Writes bytes to target so that readers see either the old file or the complete new one: a temporary
+// ".<name>.tmp-<pid>-<counter>" in the same folder, fsync, rename. Creates missing parent folders.
+// On failure the temporary is removed and std::runtime_error names the path and the OS error.
+void write_file_atomic(const std::filesystem::path& target, std::span<const uint8_t> bytes);
+
+}  // namespace sinforge
