@@ -11,6 +11,7 @@
 set -euo pipefail
 
 TORCH_VERSION="${SINFORGE_TORCH_VERSION:-2.15.0}"
+PILLOW_VERSION="12.3.0"  # Pillow 12 resizes as the published tools did (see lib/src/resize.cpp)
 CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/sinforge"
 VENV="${SINFORGE_VENV:-$CACHE_ROOT/venv}"
 
@@ -52,16 +53,17 @@ install_apt() {
 
 install_venv() {
   if [[ -x "$VENV/bin/python" ]] &&
-     "$VENV/bin/python" -c "import torch, sys; sys.exit(torch.__version__.split('+')[0] != '$TORCH_VERSION')" 2>/dev/null; then
+     "$VENV/bin/python" -c "import sys, torch, PIL, numpy; sys.exit(torch.__version__.split('+')[0] != '$TORCH_VERSION' or PIL.__version__ != '$PILLOW_VERSION')" 2>/dev/null; then
     echo "[install-deps] LibTorch: torch $TORCH_VERSION present in $VENV"
     return
   fi
-  echo "[install-deps] creating $VENV with torch $TORCH_VERSION (first time: a few GB to download)"
+  echo "[install-deps] setting up $VENV with torch $TORCH_VERSION (first time: a few GB to download)"
   mkdir -p "$CACHE_ROOT"
-  /usr/bin/python3 -m venv "$VENV"
+  [[ -x "$VENV/bin/python" ]] || /usr/bin/python3 -m venv "$VENV"
   "$VENV/bin/python" -m pip install -q --upgrade pip
-  # numpy and pillow serve the test references (tests/reference/*.py), not the program.
-  "$VENV/bin/python" -m pip install -q --cache-dir "$CACHE_ROOT/pip" "torch==$TORCH_VERSION" numpy pillow
+  # numpy and Pillow serve the test references (tests/reference/*.py), not the program.
+  "$VENV/bin/python" -m pip install -q --cache-dir "$CACHE_ROOT/pip" "torch==$TORCH_VERSION" numpy \
+    "pillow==$PILLOW_VERSION"
 }
 
 install_apt

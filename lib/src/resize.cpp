@@ -152,13 +152,14 @@ cv::Mat resize_pillow(const cv::Mat& rgb, int out_w, int out_h, ResampleFilter f
   const bool need_vertical = out_h != rgb.rows;
   if (!need_horizontal && !need_vertical) return rgb.clone();
 
-  // Pass order. Pillow up to 12 always runs the horizontal pass first. Pillow 13 (python-pillow/Pillow#9549,
-  // "if height is scaled down significantly more than width, resize vertically first") runs the vertical pass
-  // first when the height shrinks and loses more than twice as many pixels as the width does. That rule was
-  // found by comparing both orders against Pillow 13.0 on thousands of random sizes (no mismatch), not read
-  // from its source; the order changes some pixels by a level, so it is part of being byte-exact.
-  const bool vertical_first =
-      need_vertical && need_horizontal && out_h < rgb.rows && (rgb.rows - out_h) > 2 * (rgb.cols - out_w);
+  // Pass order: horizontal first, as every Pillow up to 12 does and so as the published tools made
+  // Stylized-ImageNet. Pillow 13 (python-pillow/Pillow#9549) runs the vertical pass first when the height shrinks
+  // and loses more than twice as many pixels as the width does, which moves some pixels by a level or more; the
+  // reference environment pins Pillow 12 (scripts/install-deps.sh), and kPillow13PassOrder keeps the newer rule
+  // one switch away.
+  constexpr bool kPillow13PassOrder = false;
+  const bool vertical_first = kPillow13PassOrder && need_vertical && need_horizontal && out_h < rgb.rows &&
+                              (rgb.rows - out_h) > 2 * (rgb.cols - out_w);
 
   // Pillow computes the vertical coefficients first: the horizontal pass then only makes the rows that the
   // vertical pass reads (all of them for a whole-image box, but the bookkeeping is kept the same).
