@@ -16,8 +16,10 @@ uint64_t splitmix64(uint64_t x) {
 }
 
 // Uniform in [0, n) without modulo bias worth measuring (Lemire's multiply-shift).
+__extension__ typedef unsigned __int128 Uint128;  // GCC/Clang's 128-bit integer; __extension__ quiets -Wpedantic
+
 size_t below(uint64_t random, size_t n) {
-  return static_cast<size_t>((static_cast<unsigned __int128>(random) * n) >> 64);
+  return static_cast<size_t>((static_cast<Uint128>(random) * n) >> 64);
 }
 
 }  // namespace
@@ -64,7 +66,7 @@ std::vector<std::string> painting_labels(const std::vector<std::filesystem::path
       label = (paintings[i].parent_path() / paintings[i].stem()).generic_string();
       std::replace(label.begin(), label.end(), '/', '_');
     }
-    if (used[label]++ > 0) label += "-" + std::to_string(i);
+    if (used[label]++ > 0) label.append("-").append(std::to_string(i));
     labels.push_back(label);
   }
   return labels;
