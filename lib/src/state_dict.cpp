@@ -202,6 +202,11 @@ at::Tensor materialize(const std::string& where, const TensorRef& t, const at::T
     overflow |= __builtin_add_overflow(last, reach, &last);
   }
   if (overflow) throw WeightsError(where + ": key '" + t.name + "': sizes and strides overflow");
+  // Expanded (stride 0) tensors may hold more elements than their storage; a weight file has no use for
+  // huge ones, and a corrupt size must not turn into a giant allocation.
+  if (numel > avail && numel > (std::int64_t{1} << 26))
+    throw WeightsError(where + ": key '" + t.name + "': " + std::to_string(numel) +
+                       " elements from a storage of " + std::to_string(avail));
   if (numel > 0 && last >= avail)
     throw WeightsError(where + ": key '" + t.name + "': offset " + std::to_string(t.offset) +
                        " with its sizes and strides reaches past the end of its storage of " +
