@@ -2,6 +2,7 @@
 // table, SHA-256, and the weights locator. Fixtures come from tests/reference/write_weights.py.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -197,7 +198,9 @@ TEST(WeightsPickle, MalformedInputThrows) {
       {bytes("\x80\x02K\x01)R."), "not a global"},
       {bytes("\x80\x02K\x01K\x02K\x03s."), "cannot set items on a int"},
       {bytes("\x80\x02."), "STOP with 0 values"},
-      {bytes("\x80\x02" "a."), "the stack is empty"},
+      {bytes("\x80\x02"
+             "a."),
+       "the stack is empty"},
   };
   for (const auto& [data, text] : cases) {
     try {
@@ -589,6 +592,35 @@ TEST(WeightsLocator, NotFoundSaysWhereItLookedAndWhatToDo) {
   } catch (const sinforge::UsageError& e) {
     EXPECT_TRUE(contains(e.what(), "missing_dec.pth: no such file")) << e.what();
   }
+}
+
+}  // namespace
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------------------
+// weights/fetch.sh without a network (a proxy on a closed port makes curl fail at once, online or not).
+
+TEST(WeightsFetch, FailsQuicklyAndClearlyWhenOffline) {
+  TempDir dir;
+  const std::string env =
+      "https_proxy=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9 all_proxy= ALL_PROXY= "
+      "SINFORGE_WEIGHTS_DIR=" +
+      sinforge::testing::quote(dir / "w") + " ";
+  const auto start = std::chrono::steady_clock::now();
+  const auto result = sinforge::testing::run_command(
+      env + "bash " + sinforge::testing::quote(sinforge::testing::source_dir() / "weights" / "fetch.sh"));
+  const auto seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_NE(result.exit_code, 0) << result.output;
+  EXPECT_TRUE(contains(result.output,
+                       "could not download https://github.com/naoto0804/pytorch-AdaIN/releases/"
+                       "download/v0.0.0/vgg_normalised.pth"))
+      << result.output;
+  EXPECT_TRUE(contains(result.output, "SINFORGE_WEIGHTS_DIR")) << result.output;
+  EXPECT_LT(seconds, 60);
+  EXPECT_FALSE(fs::exists(dir / "w" / "vgg_normalised.pth"));
+  EXPECT_FALSE(fs::exists(dir / "w" / ".vgg_normalised.pth.part"));
 }
 
 }  // namespace
