@@ -341,7 +341,7 @@ StateDict load_zip(const std::filesystem::path& file) {
 
 }  // namespace
 
-StateDict load_state_dict(const std::filesystem::path& file) {
+static StateDict load_state_dict_unchecked(const std::filesystem::path& file) {
   const std::string where = file.string();
   std::error_code ec;
   if (!std::filesystem::exists(file, ec)) throw WeightsError(where + ": no such file");
@@ -366,6 +366,14 @@ StateDict load_state_dict(const std::filesystem::path& file) {
   throw WeightsError(where +
                      ": not a PyTorch weight file (neither a torch.save zip archive nor a legacy torch.save "
                      "file; the first bytes are neither \"PK\\x03\\x04\" nor \"\\x80\\x02\")");
+}
+
+StateDict load_state_dict(const std::filesystem::path& file) {
+  try {
+    return load_state_dict_unchecked(file);
+  } catch (const c10::Error& e) {  // from LibTorch itself (allocation, views): still this file's error
+    throw WeightsError(file.string() + ": " + std::string(e.what_without_backtrace()));
+  }
 }
 
 }  // namespace sinforge
