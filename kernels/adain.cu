@@ -14,9 +14,13 @@ constexpr int kWarp = 32;
 template <typename T>
 __device__ __forceinline__ float load(const T* p, int64_t i);
 template <>
-__device__ __forceinline__ float load<float>(const float* p, int64_t i) { return p[i]; }
+__device__ __forceinline__ float load<float>(const float* p, int64_t i) {
+  return p[i];
+}
 template <>
-__device__ __forceinline__ float load<__half>(const __half* p, int64_t i) { return __half2float(p[i]); }
+__device__ __forceinline__ float load<__half>(const __half* p, int64_t i) {
+  return __half2float(p[i]);
+}
 template <>
 __device__ __forceinline__ float load<__nv_bfloat16>(const __nv_bfloat16* p, int64_t i) {
   return __bfloat162float(p[i]);
@@ -25,11 +29,17 @@ __device__ __forceinline__ float load<__nv_bfloat16>(const __nv_bfloat16* p, int
 template <typename T>
 __device__ __forceinline__ T store_cast(float v);
 template <>
-__device__ __forceinline__ float store_cast<float>(float v) { return v; }
+__device__ __forceinline__ float store_cast<float>(float v) {
+  return v;
+}
 template <>
-__device__ __forceinline__ __half store_cast<__half>(float v) { return __float2half_rn(v); }
+__device__ __forceinline__ __half store_cast<__half>(float v) {
+  return __float2half_rn(v);
+}
 template <>
-__device__ __forceinline__ __nv_bfloat16 store_cast<__nv_bfloat16>(float v) { return __float2bfloat16_rn(v); }
+__device__ __forceinline__ __nv_bfloat16 store_cast<__nv_bfloat16>(float v) {
+  return __float2bfloat16_rn(v);
+}
 
 // Running count, mean and sum of squared deviations (M2).
 struct Welford {
@@ -105,14 +115,16 @@ __global__ void adain_nchw(const T* x, T* y, int64_t channels, int64_t hw, const
     } else {
       const int64_t s = style_index != nullptr ? style_index[n] : n;
       const float a = style_std[s * channels + c] / sd;
-      // y = alpha * ((x - mean) * a + m_s) + (1 - alpha) * x = x * (alpha * a + 1 - alpha) + alpha * (m_s - mean * a)
+      // y = alpha * ((x - mean) * a + m_s) + (1 - alpha) * x = x * (alpha * a + 1 - alpha) + alpha * (m_s -
+      // mean * a)
       scale = alpha * a + (1.f - alpha);
       shift = alpha * (style_mean[s * channels + c] - w.mean * a);
     }
   }
   if (stats_only) return;
   __syncthreads();
-  for (int64_t i = threadIdx.x; i < hw; i += blockDim.x) y[base + i] = store_cast<T>(load(x, base + i) * scale + shift);
+  for (int64_t i = threadIdx.x; i < hw; i += blockDim.x)
+    y[base + i] = store_cast<T>(load(x, base + i) * scale + shift);
 }
 
 // NHWC: block (channel group of 32, n); threadIdx.x is the channel lane, threadIdx.y walks positions.
@@ -156,16 +168,17 @@ __global__ void adain_nhwc(const T* x, T* y, int64_t channels, int64_t hw, const
 }
 
 template <typename T>
-cudaError_t dispatch_layout(const void* x, void* y, Layout layout, FeatureShape shape, const float* style_mean,
-                            const float* style_std, const int64_t* style_index, float alpha, float eps,
-                            bool stats_only, float* mean_out, float* std_out, cudaStream_t stream) {
+cudaError_t dispatch_layout(const void* x, void* y, Layout layout, FeatureShape shape,
+                            const float* style_mean, const float* style_std, const int64_t* style_index,
+                            float alpha, float eps, bool stats_only, float* mean_out, float* std_out,
+                            cudaStream_t stream) {
   if (shape.n == 0 || shape.c == 0) return cudaSuccess;
   const T* in = static_cast<const T*>(x);
   T* out = static_cast<T*>(y);
   if (layout == Layout::kNCHW) {
     const dim3 grid(static_cast<unsigned>(shape.c), static_cast<unsigned>(shape.n));
-    adain_nchw<T><<<grid, kThreads, 0, stream>>>(in, out, shape.c, shape.hw, style_mean, style_std, style_index,
-                                                 alpha, eps, stats_only, mean_out, std_out);
+    adain_nchw<T><<<grid, kThreads, 0, stream>>>(in, out, shape.c, shape.hw, style_mean, style_std,
+                                                 style_index, alpha, eps, stats_only, mean_out, std_out);
   } else {
     const dim3 grid(static_cast<unsigned>((shape.c + kWarp - 1) / kWarp), static_cast<unsigned>(shape.n));
     const dim3 block(kWarp, kThreads / kWarp);
@@ -186,8 +199,8 @@ cudaError_t dispatch(const void* x, void* y, ElementType type, Layout layout, Fe
       return dispatch_layout<__half>(x, y, layout, shape, style_mean, style_std, style_index, alpha, eps,
                                      stats_only, mean_out, std_out, stream);
     case ElementType::kBFloat16:
-      return dispatch_layout<__nv_bfloat16>(x, y, layout, shape, style_mean, style_std, style_index, alpha, eps,
-                                            stats_only, mean_out, std_out, stream);
+      return dispatch_layout<__nv_bfloat16>(x, y, layout, shape, style_mean, style_std, style_index, alpha,
+                                            eps, stats_only, mean_out, std_out, stream);
   }
   return cudaErrorInvalidValue;
 }
@@ -201,10 +214,10 @@ cudaError_t launch_adain(const void* x, void* y, ElementType type, Layout layout
                   nullptr, stream);
 }
 
-cudaError_t launch_channel_stats(const void* x, ElementType type, Layout layout, FeatureShape shape, float eps,
-                                 float* mean_out, float* std_out, cudaStream_t stream) {
-  return dispatch(x, nullptr, type, layout, shape, nullptr, nullptr, nullptr, 1.f, eps, true, mean_out, std_out,
-                  stream);
+cudaError_t launch_channel_stats(const void* x, ElementType type, Layout layout, FeatureShape shape,
+                                 float eps, float* mean_out, float* std_out, cudaStream_t stream) {
+  return dispatch(x, nullptr, type, layout, shape, nullptr, nullptr, nullptr, 1.f, eps, true, mean_out,
+                  std_out, stream);
 }
 
 }  // namespace sinforge::kernels

@@ -125,7 +125,7 @@ TEST(AdainCuda, MatchesTheCpuReferenceForAllDtypesAndLayouts) {
   struct Shape {
     int64_t n, c, h, w;
   };
-  const std::vector<Shape> shapes = {{1, 1, 1, 2},    {3, 5, 7, 9},     {256, 512, 4, 4}, {2, 512, 28, 28},
+  const std::vector<Shape> shapes = {{1, 1, 1, 2},       {3, 5, 7, 9},   {256, 512, 4, 4}, {2, 512, 28, 28},
                                      {1, 3, 1000, 1000}, {4, 33, 13, 1}, {8, 64, 47, 63}};
   for (const Shape& s : shapes) {
     for (const auto dtype : {at::kFloat, at::kHalf, at::kBFloat16}) {
@@ -155,12 +155,10 @@ TEST(AdainCuda, MatchesTheCpuReferenceForAllDtypesAndLayouts) {
 TEST(AdainCuda, WritesEveryOutputElement) {
   if (!have_cuda()) GTEST_SKIP() << "no CUDA device";
   // The kernel writes into a fresh buffer: poison the allocator's memory first so stale values would show.
-  {
-    at::Tensor poison = at::full({1 << 24}, std::nanf(""), at::TensorOptions(at::kCUDA));
-  }
+  { at::Tensor poison = at::full({1 << 24}, std::nanf(""), at::TensorOptions(at::kCUDA)); }
   const at::Tensor x = at::randn({5, 70, 9, 11}, at::TensorOptions(at::kCUDA));
-  const at::Tensor y =
-      adain(x, at::randn({2, 70}).cuda(), (at::rand({2, 70}) + 1).cuda(), at::tensor({0L, 1L, 1L, 0L, 1L}).cuda(), 1.f);
+  const at::Tensor y = adain(x, at::randn({2, 70}).cuda(), (at::rand({2, 70}) + 1).cuda(),
+                             at::tensor({0L, 1L, 1L, 0L, 1L}).cuda(), 1.f);
   EXPECT_FALSE(y.isnan().any().item<bool>());
 }
 

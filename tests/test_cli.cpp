@@ -69,10 +69,10 @@ TEST_F(Cli, OutputsEqualTheReferenceWithinOneLevel) {
   const auto alphas = manifest["alphas"].get<std::vector<double>>();
   for (size_t a = 0; a < alphas.size(); ++a) {
     const fs::path out = tmp_ / ("out" + std::to_string(a));
-    const auto run = sinforge("run --content " + quote(ref / "content") + " --styles " + quote(tmp_ / "one_style") +
-                              " --out " + quote(out) + " --format png --style-size 0 --batch-size 2 --alpha " +
-                              std::to_string(alphas[a]) + " --vgg " + quote(ref / "vgg_legacy.pth") +
-                              " --decoder " + quote(ref / "decoder_zip.pth"));
+    const auto run = sinforge(
+        "run --content " + quote(ref / "content") + " --styles " + quote(tmp_ / "one_style") + " --out " +
+        quote(out) + " --format png --style-size 0 --batch-size 2 --alpha " + std::to_string(alphas[a]) +
+        " --vgg " + quote(ref / "vgg_legacy.pth") + " --decoder " + quote(ref / "decoder_zip.pth"));
     ASSERT_EQ(run.exit_code, 0) << run.output;
     for (size_t i = 0; i < manifest["contents"].size(); ++i) {
       const std::string key = "content" + std::to_string(i);
@@ -195,8 +195,8 @@ TEST_F(Cli, BadFlagsFailBeforeAnyWork) {
 
 TEST_F(Cli, BadWeightsFailBeforeAnyWork) {
   const fs::path out = tmp_ / "never";
-  const std::string base = "run --content " + samples("content") + " --styles " + samples("styles") + " --out " +
-                           quote(out);
+  const std::string base =
+      "run --content " + samples("content") + " --styles " + samples("styles") + " --out " + quote(out);
   const fs::path vgg = weights_->path() / "vgg_normalised.pth", dec = weights_->path() / "decoder.pth";
   // The decoder given as the VGG: named, and refused.
   auto run = sinforge(base + " --vgg " + quote(dec) + " --decoder " + quote(dec));

@@ -42,8 +42,8 @@ TEST(Pairing, RejectsImpossibleRequests) {
 }
 
 TEST(Pairing, LabelsAreUniqueEvenWhenStemsRepeat) {
-  const std::vector<std::filesystem::path> paintings = {"a/monet.jpg", "b/monet.jpg", "c/klee.png", "monet.png",
-                                                        "a_monet.jpg"};
+  const std::vector<std::filesystem::path> paintings = {"a/monet.jpg", "b/monet.jpg", "c/klee.png",
+                                                        "monet.png", "a_monet.jpg"};
   const auto labels = painting_labels(paintings);
   EXPECT_EQ(labels[2], "klee");
   EXPECT_EQ(labels[0], "a_monet");

@@ -26,7 +26,8 @@ std::vector<std::string> names(const std::vector<fs::path>& paths) {
 
 TEST(Scan, FindsImagesRecursivelyInByteOrderCaseInsensitively) {
   TempDir dir;
-  for (const char* f : {"b/2.JPG", "b/1.jpeg", "a.png", "B/x.Png", "c/d/e/deep.jpg", "notes.txt", "noext", "z.gif"}) {
+  for (const char* f :
+       {"b/2.JPG", "b/1.jpeg", "a.png", "B/x.Png", "c/d/e/deep.jpg", "notes.txt", "noext", "z.gif"}) {
     touch(dir / f);
   }
   EXPECT_EQ(names(scan_images(dir.path(), default_extensions())),
@@ -37,13 +38,14 @@ TEST(Scan, AFolderNamedLikeAnImageIsAFolder) {
   TempDir dir;
   fs::create_directories(dir / "album.jpg");
   touch(dir / "album.jpg" / "inside.jpg");
-  EXPECT_EQ(names(scan_images(dir.path(), default_extensions())), (std::vector<std::string>{"album.jpg/inside.jpg"}));
+  EXPECT_EQ(names(scan_images(dir.path(), default_extensions())),
+            (std::vector<std::string>{"album.jpg/inside.jpg"}));
 }
 
 TEST(Scan, SymlinkCyclesEndAndFilesAreListedOnce) {
   TempDir dir;
   touch(dir / "real" / "a.jpg");
-  fs::create_directory_symlink(dir / "real", dir / "link");       // a second path to the same folder
+  fs::create_directory_symlink(dir / "real", dir / "link");         // a second path to the same folder
   fs::create_directory_symlink(dir.path(), dir / "real" / "loop");  // a cycle back to the root
   fs::create_symlink(dir / "missing.jpg", dir / "dangling.jpg");
   EXPECT_EQ(names(scan_images(dir.path(), default_extensions())), (std::vector<std::string>{"link/a.jpg"}));
@@ -52,7 +54,8 @@ TEST(Scan, SymlinkCyclesEndAndFilesAreListedOnce) {
 TEST(Scan, NamesWithSpacesAndNonAscii) {
   TempDir dir;
   touch(dir / "über café" / "ñ 1.jpg");
-  EXPECT_EQ(names(scan_images(dir.path(), default_extensions())), (std::vector<std::string>{"über café/ñ 1.jpg"}));
+  EXPECT_EQ(names(scan_images(dir.path(), default_extensions())),
+            (std::vector<std::string>{"über café/ñ 1.jpg"}));
 }
 
 TEST(Scan, ParsesExtensionLists) {

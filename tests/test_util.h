@@ -1,12 +1,12 @@
 // Helpers shared by the test files: temporary folders, running commands, the reference Python.
 #pragma once
 
+#include <sys/wait.h>
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <random>
 #include <string>
-#include <sys/wait.h>
 
 namespace sinforge::testing {
 
@@ -21,7 +21,8 @@ class TempDir {
  public:
   TempDir() {
     std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() / ("sinforge-test-" + std::to_string(rd()) + std::to_string(rd()));
+    path_ = std::filesystem::temp_directory_path() /
+            ("sinforge-test-" + std::to_string(rd()) + std::to_string(rd()));
     std::filesystem::create_directories(path_);
   }
   ~TempDir() {
@@ -59,7 +60,8 @@ inline std::string quote(const std::filesystem::path& p) { return "'" + p.string
 
 // Runs a script under tests/reference with the reference interpreter (the venv's torch).
 inline CommandResult run_reference(const std::string& script, const std::string& args) {
-  return run_command(quote(python()) + " " + quote(source_dir() / "tests" / "reference" / script) + " " + args);
+  return run_command(quote(python()) + " " + quote(source_dir() / "tests" / "reference" / script) + " " +
+                     args);
 }
 
 }  // namespace sinforge::testing

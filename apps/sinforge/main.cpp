@@ -43,6 +43,7 @@ sinforge::ImageFormat parse_format(const std::string& name) {
 
 int run_command(int argc, char** argv) {
   cxxopts::Options cli("sinforge run", "Stylize every image below --content with paintings from --styles.");
+  // clang-format off
   cli.add_options()
       ("content", "folder tree of content images", cxxopts::value<std::string>())
       ("styles", "folder tree of paintings", cxxopts::value<std::string>())
@@ -64,6 +65,7 @@ int run_command(int argc, char** argv) {
       ("threads", "worker threads (0: every core)", cxxopts::value<int>()->default_value("0"))
       ("log-level", "debug, info, warn, error or off", cxxopts::value<std::string>()->default_value("info"))
       ("h,help", "print this help");
+  // clang-format on
   const cxxopts::ParseResult r = cli.parse(argc, argv);
   if (r.count("help") != 0) {
     std::cout << cli.help() << '\n';
@@ -96,7 +98,8 @@ int run_command(int argc, char** argv) {
   o.extensions = sinforge::parse_extensions(r["extensions"].as<std::string>());
   o.threads = r["threads"].as<int>();
   sinforge::validate(o);  // flags first: a bad flag is reported even when the weights are missing too
-  const sinforge::WeightPaths weights = sinforge::locate_weights(optional_path(r, "vgg"), optional_path(r, "decoder"));
+  const sinforge::WeightPaths weights =
+      sinforge::locate_weights(optional_path(r, "vgg"), optional_path(r, "decoder"));
   o.vgg = weights.vgg;
   o.decoder = weights.decoder;
 

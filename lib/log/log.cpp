@@ -23,11 +23,21 @@ spdlog::logger& logger() {
 
 void set_level(Level level) {
   switch (level) {
-    case Level::kDebug: logger().set_level(spdlog::level::debug); break;
-    case Level::kInfo: logger().set_level(spdlog::level::info); break;
-    case Level::kWarn: logger().set_level(spdlog::level::warn); break;
-    case Level::kError: logger().set_level(spdlog::level::err); break;
-    case Level::kOff: logger().set_level(spdlog::level::off); break;
+    case Level::kDebug:
+      logger().set_level(spdlog::level::debug);
+      break;
+    case Level::kInfo:
+      logger().set_level(spdlog::level::info);
+      break;
+    case Level::kWarn:
+      logger().set_level(spdlog::level::warn);
+      break;
+    case Level::kError:
+      logger().set_level(spdlog::level::err);
+      break;
+    case Level::kOff:
+      logger().set_level(spdlog::level::off);
+      break;
   }
 }
 
@@ -37,7 +47,8 @@ Level parse_level(std::string_view name) {
   if (name == "warn") return Level::kWarn;
   if (name == "error") return Level::kError;
   if (name == "off") return Level::kOff;
-  throw UsageError("unknown log level '" + std::string(name) + "' (expected debug, info, warn, error or off)");
+  throw UsageError("unknown log level '" + std::string(name) +
+                   "' (expected debug, info, warn, error or off)");
 }
 
 void debug(std::string_view message) { logger().debug("{}", message); }

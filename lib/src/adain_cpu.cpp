@@ -29,7 +29,9 @@ MeanStd plane_stats(const float* x, int64_t hw) {
 }
 
 // float32, contiguous NCHW: the one layout the loops below read.
-at::Tensor as_planes(const at::Tensor& t) { return t.to(at::kFloat).contiguous(at::MemoryFormat::Contiguous); }
+at::Tensor as_planes(const at::Tensor& t) {
+  return t.to(at::kFloat).contiguous(at::MemoryFormat::Contiguous);
+}
 
 }  // namespace
 

@@ -14,9 +14,12 @@ namespace {
 
 kernels::ElementType element_type(const at::Tensor& t) {
   switch (t.scalar_type()) {
-    case at::kFloat: return kernels::ElementType::kFloat32;
-    case at::kHalf: return kernels::ElementType::kFloat16;
-    case at::kBFloat16: return kernels::ElementType::kBFloat16;
+    case at::kFloat:
+      return kernels::ElementType::kFloat32;
+    case at::kHalf:
+      return kernels::ElementType::kFloat16;
+    case at::kBFloat16:
+      return kernels::ElementType::kBFloat16;
     default:
       throw std::invalid_argument(std::string("AdaIN on CUDA takes fp32, fp16 or bf16 features, not ") +
                                   c10::toString(t.scalar_type()));

@@ -15,8 +15,10 @@ at::Device parse_device(const std::string& name) {
     int index = 0;
     if (name.size() > 5) {
       const std::string digits = name.substr(5);
-      if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 3) {
-        throw UsageError("--device: cannot read a GPU index in '" + name + "' (expected cuda:0, cuda:1, ...)");
+      if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos ||
+          digits.size() > 3) {
+        throw UsageError("--device: cannot read a GPU index in '" + name +
+                         "' (expected cuda:0, cuda:1, ...)");
       }
       index = std::stoi(digits);
     }

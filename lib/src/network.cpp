@@ -14,7 +14,8 @@
 namespace sinforge {
 namespace {
 
-// Where the encoder pools (after these conv indices into the 9 convs of keys 2..29): relu1_2, relu2_2, relu3_4.
+// Where the encoder pools (after these conv indices into the 9 convs of keys 2..29): relu1_2, relu2_2,
+// relu3_4.
 constexpr int kEncoderPoolAfter[] = {1, 3, 7};
 // Where the decoder upsamples (after these of its 9 convs): keys 1, 11, 18.
 constexpr int kDecoderUpsampleAfter[] = {0, 4, 6};
@@ -56,18 +57,24 @@ Precision parse_precision(const std::string& name) {
 
 std::string to_string(Precision precision) {
   switch (precision) {
-    case Precision::kFp32: return "fp32";
-    case Precision::kFp16: return "fp16";
-    case Precision::kBf16: return "bf16";
+    case Precision::kFp32:
+      return "fp32";
+    case Precision::kFp16:
+      return "fp16";
+    case Precision::kBf16:
+      return "bf16";
   }
   return "?";
 }
 
 at::ScalarType scalar_type(Precision precision) {
   switch (precision) {
-    case Precision::kFp16: return at::kHalf;
-    case Precision::kBf16: return at::kBFloat16;
-    case Precision::kFp32: break;
+    case Precision::kFp16:
+      return at::kHalf;
+    case Precision::kBf16:
+      return at::kBFloat16;
+    case Precision::kFp32:
+      break;
   }
   return at::kFloat;
 }

@@ -16,7 +16,8 @@ uint64_t splitmix64(uint64_t x) {
 }
 
 // Uniform in [0, n) without modulo bias worth measuring (Lemire's multiply-shift).
-__extension__ typedef unsigned __int128 Uint128;  // GCC/Clang's 128-bit integer; __extension__ quiets -Wpedantic
+__extension__ typedef unsigned __int128
+    Uint128;  // GCC/Clang's 128-bit integer; __extension__ quiets -Wpedantic
 
 size_t below(uint64_t random, size_t n) {
   return static_cast<size_t>((static_cast<Uint128>(random) * n) >> 64);
@@ -33,8 +34,8 @@ uint64_t stable_hash(const std::string& bytes, uint64_t seed) {
   return splitmix64(h ^ splitmix64(seed));
 }
 
-std::vector<size_t> pick_paintings(uint64_t seed, const std::string& content_relative_path, size_t num_paintings,
-                                   size_t num_styles) {
+std::vector<size_t> pick_paintings(uint64_t seed, const std::string& content_relative_path,
+                                   size_t num_paintings, size_t num_styles) {
   if (num_styles == 0 || num_styles > num_paintings) {
     throw std::invalid_argument("cannot pick " + std::to_string(num_styles) + " distinct paintings of " +
                                 std::to_string(num_paintings));
@@ -82,7 +83,8 @@ std::filesystem::path output_relative_path(const std::filesystem::path& content_
   if (!png) {
     std::string ext = content_relative.extension().string();
     std::string lower = ext;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     if (lower == ".jpg" || lower == ".jpeg") suffix = ext;
   }
   std::string name = content_relative.stem().string();

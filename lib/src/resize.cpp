@@ -153,10 +153,10 @@ cv::Mat resize_pillow(const cv::Mat& rgb, int out_w, int out_h, ResampleFilter f
   if (!need_horizontal && !need_vertical) return rgb.clone();
 
   // Pass order: horizontal first, as every Pillow up to 12 does and so as the published tools made
-  // Stylized-ImageNet. Pillow 13 (python-pillow/Pillow#9549) runs the vertical pass first when the height shrinks
-  // and loses more than twice as many pixels as the width does, which moves some pixels by a level or more; the
-  // reference environment pins Pillow 12 (scripts/install-deps.sh), and kPillow13PassOrder keeps the newer rule
-  // one switch away.
+  // Stylized-ImageNet. Pillow 13 (python-pillow/Pillow#9549) runs the vertical pass first when the height
+  // shrinks and loses more than twice as many pixels as the width does, which moves some pixels by a level or
+  // more; the reference environment pins Pillow 12 (scripts/install-deps.sh), and kPillow13PassOrder keeps
+  // the newer rule one switch away.
   constexpr bool kPillow13PassOrder = false;
   const bool vertical_first = kPillow13PassOrder && need_vertical && need_horizontal && out_h < rgb.rows &&
                               (rgb.rows - out_h) > 2 * (rgb.cols - out_w);

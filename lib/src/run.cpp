@@ -90,7 +90,8 @@ StyleBank encode_paintings(const RunOptions& o, const std::vector<fs::path>& fou
   while (next < found.size() || !pending.empty()) {
     while (pending.size() < window && next < found.size()) {
       const size_t i = next++;
-      pending.push_back(pool.submit([&, i] { return decode_and_prepare(i, o.styles_dir / found[i], o.style_size, 0); }));
+      pending.push_back(
+          pool.submit([&, i] { return decode_and_prepare(i, o.styles_dir / found[i], o.style_size, 0); }));
     }
     Decoded d = pending.front().get();
     pending.pop_front();
@@ -118,13 +119,15 @@ struct PlannedContent {
   std::vector<fs::path> outputs;  // relative to the output folder, one per painting
 };
 
-std::vector<PlannedContent> plan(const RunOptions& o, const std::vector<fs::path>& contents, const StyleBank& bank) {
+std::vector<PlannedContent> plan(const RunOptions& o, const std::vector<fs::path>& contents,
+                                 const StyleBank& bank) {
   const std::vector<std::string> labels = painting_labels(bank.paintings);
   const bool png = o.format == ImageFormat::kPng;
   std::vector<PlannedContent> planned;
   std::map<fs::path, size_t> taken;  // two inputs must never write one output (a.jpg and a.png as PNG)
   for (const fs::path& rel : contents) {
-    PlannedContent p{rel, pick_paintings(o.seed, rel.generic_string(), bank.paintings.size(), o.num_styles), {}};
+    PlannedContent p{
+        rel, pick_paintings(o.seed, rel.generic_string(), bank.paintings.size(), o.num_styles), {}};
     for (const size_t painting : p.paintings) {
       fs::path out = output_relative_path(rel, png, o.num_styles > 1 ? &labels[painting] : nullptr);
       if (taken.count(out) != 0) {  // keep the first name; disambiguate the later one by its own extension
@@ -142,8 +145,13 @@ class ContentStylizer {
  public:
   ContentStylizer(const RunOptions& o, const StyleNetwork& net, const StyleBank& bank,
                   const std::vector<PlannedContent>& planned, RunSummary& summary)
-      : o_(o), net_(net), bank_(bank), planned_(planned), summary_(summary),
-        decoders_(worker_count(o.threads)), writers_(worker_count(o.threads)) {}
+      : o_(o),
+        net_(net),
+        bank_(bank),
+        planned_(planned),
+        summary_(summary),
+        decoders_(worker_count(o.threads)),
+        writers_(worker_count(o.threads)) {}
 
   void run() {
     std::deque<std::future<Decoded>> pending;
@@ -153,8 +161,9 @@ class ContentStylizer {
     while (next < planned_.size() || !pending.empty()) {
       while (pending.size() < window && next < planned_.size()) {
         const size_t i = next++;
-        pending.push_back(decoders_.submit(
-            [this, i] { return decode_and_prepare(i, o_.content_dir / planned_[i].relative, o_.content_size, o_.crop); }));
+        pending.push_back(decoders_.submit([this, i] {
+          return decode_and_prepare(i, o_.content_dir / planned_[i].relative, o_.content_size, o_.crop);
+        }));
       }
       Decoded d = pending.front().get();
       pending.pop_front();
@@ -241,11 +250,13 @@ void validate(const RunOptions& o) {
     throw UsageError("--out must not lie inside --content or --styles (a rerun would read its own outputs)");
   }
   if (o.num_styles < 1) throw UsageError("--num-styles must be at least 1");
-  if (!(o.alpha >= 0.f && o.alpha <= 1.f)) throw UsageError(format("--alpha must lie in [0, 1], got ", o.alpha));
+  if (!(o.alpha >= 0.f && o.alpha <= 1.f))
+    throw UsageError(format("--alpha must lie in [0, 1], got ", o.alpha));
   if (o.content_size < 0) throw UsageError("--content-size must be 0 (keep) or positive");
   if (o.style_size < 0) throw UsageError("--style-size must be 0 (keep) or positive");
   if (o.crop < 0) throw UsageError("--crop must be 0 (none) or positive");
-  if (o.crop > 0 && o.crop < kMinImageSide) throw UsageError(format("--crop must be at least ", kMinImageSide));
+  if (o.crop > 0 && o.crop < kMinImageSide)
+    throw UsageError(format("--crop must be at least ", kMinImageSide));
   if (o.quality < 1 || o.quality > 100) throw UsageError("--quality must lie in [1, 100]");
   if (o.batch_size < 1) throw UsageError("--batch-size must be at least 1");
   if (o.threads < 0) throw UsageError("--threads must be 0 (every core) or positive");
@@ -278,8 +289,9 @@ RunSummary run_stylize(const RunOptions& o) {
   net_options.precision = o.precision;
   net_options.channels_last = net_options.device.is_cuda();
   const StyleNetwork net(encoder_weights, decoder_weights, net_options);
-  log::info(format("sinforge ", SINFORGE_VERSION, ": ", contents.size(), " content images, ", paintings.size(),
-                   " paintings, device ", net_options.device.str(), ", ", to_string(o.precision)));
+  log::info(format("sinforge ", SINFORGE_VERSION, ": ", contents.size(), " content images, ",
+                   paintings.size(), " paintings, device ", net_options.device.str(), ", ",
+                   to_string(o.precision)));
 
   RunSummary summary;
   summary.contents = contents.size();

@@ -31,10 +31,11 @@ class Walker {
       : root_(root), extensions_(extensions) {}
 
   void walk(const std::filesystem::path& dir, const std::filesystem::path& relative) {
-    struct stat st{};
+    struct stat st {};
     if (::stat(dir.c_str(), &st) != 0) return;
-    // A folder that is its own ancestor is a symlink cycle: stop there. Other folders reached twice are walked
-    // twice, and their files deduplicated after sorting, so the result does not depend on traversal order.
+    // A folder that is its own ancestor is a symlink cycle: stop there. Other folders reached twice are
+    // walked twice, and their files deduplicated after sorting, so the result does not depend on traversal
+    // order.
     const FileId id{st.st_dev, st.st_ino};
     if (std::find(ancestors_.begin(), ancestors_.end(), id) != ancestors_.end()) return;
     ancestors_.push_back(id);
@@ -43,7 +44,7 @@ class Walker {
   }
 
   void walk_entries(const std::filesystem::path& dir, const std::filesystem::path& relative) {
-    struct stat st{};
+    struct stat st {};
     std::error_code ec;
     std::filesystem::directory_iterator it(dir, ec);
     if (ec) {
@@ -64,7 +65,8 @@ class Walker {
   }
 
   std::vector<std::filesystem::path> result() {
-    std::sort(found_.begin(), found_.end(), [](const Found& a, const Found& b) { return a.relative < b.relative; });
+    std::sort(found_.begin(), found_.end(),
+              [](const Found& a, const Found& b) { return a.relative < b.relative; });
     std::set<FileId> seen;
     std::vector<std::filesystem::path> out;
     for (const Found& f : found_) {

@@ -29,7 +29,7 @@ cudaError_t launch_adain(const void* x, void* y, ElementType type, Layout layout
                          float alpha, float eps, cudaStream_t stream);
 
 // Channel statistics alone (the style side): mean and std = sqrt(unbiased var + eps), fp32 [N x C].
-cudaError_t launch_channel_stats(const void* x, ElementType type, Layout layout, FeatureShape shape, float eps,
-                                 float* mean_out, float* std_out, cudaStream_t stream);
+cudaError_t launch_channel_stats(const void* x, ElementType type, Layout layout, FeatureShape shape,
+                                 float eps, float* mean_out, float* std_out, cudaStream_t stream);
 
 }  // namespace sinforge::kernels

@@ -21,8 +21,9 @@ at::ScalarType scalar_type(Precision precision);
 struct NetworkOptions {
   at::Device device = at::kCPU;
   Precision precision = Precision::kFp32;
-  bool channels_last = false;   // NHWC activations: faster convolutions on tensor cores
-  bool fold_input_conv = true;  // fold the 1x1 colour conv into the first 3x3 conv (exact; see fold_input_conv)
+  bool channels_last = false;  // NHWC activations: faster convolutions on tensor cores
+  bool fold_input_conv =
+      true;  // fold the 1x1 colour conv into the first 3x3 conv (exact; see fold_input_conv)
 };
 
 // The 1x1 conv at index 0 is linear per pixel, so it commutes with reflection padding and can be folded into

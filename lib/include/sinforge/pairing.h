@@ -13,8 +13,8 @@ namespace sinforge {
 
 // num_styles distinct indices into a painting list of num_paintings entries.
 // Requires 1 <= num_styles <= num_paintings.
-std::vector<size_t> pick_paintings(uint64_t seed, const std::string& content_relative_path, size_t num_paintings,
-                                   size_t num_styles);
+std::vector<size_t> pick_paintings(uint64_t seed, const std::string& content_relative_path,
+                                   size_t num_paintings, size_t num_styles);
 
 // A name per painting for output files: its stem where that is unique among the paintings, else its
 // relative path without extension with '/' turned into '_' (and, should even that repeat, "-<index>").

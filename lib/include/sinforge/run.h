@@ -18,21 +18,21 @@ struct RunOptions {
   std::filesystem::path content_dir;
   std::filesystem::path styles_dir;
   std::filesystem::path out_dir;
-  std::filesystem::path vgg;      // resolved weight files (see weights_locator.h)
+  std::filesystem::path vgg;  // resolved weight files (see weights_locator.h)
   std::filesystem::path decoder;
   size_t num_styles = 1;
   float alpha = 1.f;
-  int content_size = 0;   // shorter side; 0 keeps the size
-  int style_size = 512;   // shorter side; 0 keeps the size
-  int crop = 0;           // centre crop of the content after resizing; 0: none
+  int content_size = 0;  // shorter side; 0 keeps the size
+  int style_size = 512;  // shorter side; 0 keeps the size
+  int crop = 0;          // centre crop of the content after resizing; 0: none
   uint64_t seed = 0;
   ImageFormat format = ImageFormat::kJpeg;
-  int quality = 75;       // Pillow's default, as the reference tools write
+  int quality = 75;  // Pillow's default, as the reference tools write
   std::string device = "auto";
   Precision precision = Precision::kFp32;
   int batch_size = 4;
   std::vector<std::string> extensions = {"jpg", "jpeg", "png"};
-  int threads = 0;        // 0: every core
+  int threads = 0;  // 0: every core
 };
 
 // Every check that can be made before work starts; throws UsageError naming the flag.
@@ -44,9 +44,9 @@ struct SkippedInput {
 };
 
 struct RunSummary {
-  size_t contents = 0;        // content images found
-  size_t paintings = 0;       // usable paintings
-  size_t written = 0;         // output images written
+  size_t contents = 0;                // content images found
+  size_t paintings = 0;               // usable paintings
+  size_t written = 0;                 // output images written
   std::vector<SkippedInput> skipped;  // content images and paintings left out, with the reason
   double seconds = 0;
 };

@@ -7,7 +7,8 @@
 
 namespace sinforge {
 
-// "jpg,JPEG,.png" -> {"jpg", "jpeg", "png"}: lower case, no dots, no duplicates. Throws UsageError when empty.
+// "jpg,JPEG,.png" -> {"jpg", "jpeg", "png"}: lower case, no dots, no duplicates. Throws UsageError when
+// empty.
 std::vector<std::string> parse_extensions(const std::string& list);
 
 inline const std::vector<std::string>& default_extensions() {
