@@ -1,26 +1,15 @@
-// The sinforge command line: a thin layer over the library. It parses flags, resolves the weight files and
-// hands a RunOptions to the library; every check on values lives in the library's validate().
+// The sinforge command line: dispatches a subcommand (one file each, commands.h) and turns errors into
+// exit statuses. The work itself lives in the library.
 #include <cxxopts.hpp>
 
-#include <cstdio>
 #include <iostream>
-#include <optional>
 #include <string>
 
+#include "commands.h"
 #include "sinforge/error.h"
-#include "sinforge/log.h"
-#include "sinforge/network.h"
-#include "sinforge/run.h"
-#include "sinforge/scan.h"
 #include "sinforge/version.h"
-#include "sinforge/weights.h"
-#include "sinforge/weights_locator.h"
 
 namespace {
-
-constexpr int kExitOk = 0;
-constexpr int kExitFailed = 1;  // the run could not complete
-constexpr int kExitUsage = 2;   // bad flags, settings or weight files: nothing was done
 
 const char* kUsage = R"(usage: sinforge <command> [flags]
 
@@ -30,112 +19,33 @@ commands:
   help      print this text; 'sinforge <command> --help' describes a command's flags
 )";
 
-std::optional<std::filesystem::path> optional_path(const cxxopts::ParseResult& r, const std::string& name) {
-  if (r.count(name) == 0) return std::nullopt;
-  return std::filesystem::path(r[name].as<std::string>());
-}
-
-sinforge::ImageFormat parse_format(const std::string& name) {
-  if (name == "jpg" || name == "jpeg") return sinforge::ImageFormat::kJpeg;
-  if (name == "png") return sinforge::ImageFormat::kPng;
-  throw sinforge::UsageError("--format must be jpg or png, got '" + name + "'");
-}
-
-int run_command(int argc, char** argv) {
-  cxxopts::Options cli("sinforge run", "Stylize every image below --content with paintings from --styles.");
-  // clang-format off
-  cli.add_options()
-      ("content", "folder tree of content images", cxxopts::value<std::string>())
-      ("styles", "folder tree of paintings", cxxopts::value<std::string>())
-      ("out", "output folder (mirrors the content tree)", cxxopts::value<std::string>())
-      ("vgg", "vgg_normalised.pth (default: see weights/README.md)", cxxopts::value<std::string>())
-      ("decoder", "decoder.pth (default: see weights/README.md)", cxxopts::value<std::string>())
-      ("num-styles", "paintings per content image", cxxopts::value<int>()->default_value("1"))
-      ("alpha", "style strength in [0, 1]", cxxopts::value<float>()->default_value("1"))
-      ("content-size", "content's shorter side (0 keeps the size)", cxxopts::value<int>()->default_value("0"))
-      ("style-size", "paintings' shorter side (0 keeps the size)", cxxopts::value<int>()->default_value("512"))
-      ("crop", "centre crop of the content, after resizing (0: none)", cxxopts::value<int>()->default_value("0"))
-      ("seed", "seed of the painting choice", cxxopts::value<uint64_t>()->default_value("0"))
-      ("format", "jpg or png", cxxopts::value<std::string>()->default_value("jpg"))
-      ("quality", "JPEG quality 1..100", cxxopts::value<int>()->default_value("75"))
-      ("device", "auto, cpu, cuda or cuda:I", cxxopts::value<std::string>()->default_value("auto"))
-      ("precision", "fp32, fp16 or bf16 (fp16/bf16 on GPU only)", cxxopts::value<std::string>()->default_value("fp32"))
-      ("batch-size", "images per network batch", cxxopts::value<int>()->default_value("4"))
-      ("extensions", "image extensions to scan for, case-insensitive", cxxopts::value<std::string>()->default_value("jpg,jpeg,png"))
-      ("threads", "worker threads (0: every core)", cxxopts::value<int>()->default_value("0"))
-      ("log-level", "debug, info, warn, error or off", cxxopts::value<std::string>()->default_value("info"))
-      ("h,help", "print this help");
-  // clang-format on
-  const cxxopts::ParseResult r = cli.parse(argc, argv);
-  if (r.count("help") != 0) {
-    std::cout << cli.help() << '\n';
-    return kExitOk;
-  }
-  if (!r.unmatched().empty()) throw sinforge::UsageError("unexpected argument '" + r.unmatched()[0] + "'");
-  sinforge::log::set_level(sinforge::log::parse_level(r["log-level"].as<std::string>()));
-
-  sinforge::RunOptions o;
-  const auto require = [&](const char* name) {
-    if (r.count(name) == 0) throw sinforge::UsageError(std::string("--") + name + " is required");
-    return std::filesystem::path(r[name].as<std::string>());
-  };
-  o.content_dir = require("content");
-  o.styles_dir = require("styles");
-  o.out_dir = require("out");
-  const int num_styles = r["num-styles"].as<int>();
-  if (num_styles < 1) throw sinforge::UsageError("--num-styles must be at least 1");
-  o.num_styles = static_cast<size_t>(num_styles);
-  o.alpha = r["alpha"].as<float>();
-  o.content_size = r["content-size"].as<int>();
-  o.style_size = r["style-size"].as<int>();
-  o.crop = r["crop"].as<int>();
-  o.seed = r["seed"].as<uint64_t>();
-  o.format = parse_format(r["format"].as<std::string>());
-  o.quality = r["quality"].as<int>();
-  o.device = r["device"].as<std::string>();
-  o.precision = sinforge::parse_precision(r["precision"].as<std::string>());
-  o.batch_size = r["batch-size"].as<int>();
-  o.extensions = sinforge::parse_extensions(r["extensions"].as<std::string>());
-  o.threads = r["threads"].as<int>();
-  sinforge::validate(o);  // flags first: a bad flag is reported even when the weights are missing too
-  const sinforge::WeightPaths weights =
-      sinforge::locate_weights(optional_path(r, "vgg"), optional_path(r, "decoder"));
-  o.vgg = weights.vgg;
-  o.decoder = weights.decoder;
-
-  const sinforge::RunSummary s = sinforge::run_stylize(o);
-  sinforge::log::info(sinforge::format("done: ", s.written, " images written to ", o.out_dir.string(), ", ",
-                                       s.skipped.size(), " inputs skipped, ", s.seconds, " s"));
-  return kExitOk;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   const std::string command = argc > 1 ? argv[1] : "help";
   try {
-    if (command == "run") return run_command(argc - 1, argv + 1);
+    if (command == "run") return sinforge::cli::run_command(argc - 1, argv + 1);
     if (command == "version" || command == "--version") {
       std::cout << "sinforge " << sinforge::version() << '\n';
-      return kExitOk;
+      return sinforge::cli::kExitOk;
     }
     if (command == "help" || command == "--help" || command == "-h") {
       std::cout << kUsage;
-      return kExitOk;
+      return sinforge::cli::kExitOk;
     }
     std::cerr << "sinforge: unknown command '" << command << "'\n" << kUsage;
-    return kExitUsage;
+    return sinforge::cli::kExitUsage;
   } catch (const cxxopts::exceptions::exception& e) {
     std::cerr << "sinforge: " << e.what() << '\n';
-    return kExitUsage;
+    return sinforge::cli::kExitUsage;
   } catch (const sinforge::UsageError& e) {
     std::cerr << "sinforge: " << e.what() << '\n';
-    return kExitUsage;
+    return sinforge::cli::kExitUsage;
   } catch (const sinforge::WeightsError& e) {
     std::cerr << "sinforge: " << e.what() << '\n';
-    return kExitUsage;
+    return sinforge::cli::kExitUsage;
   } catch (const std::exception& e) {
     std::cerr << "sinforge: error: " << e.what() << '\n';
-    return kExitFailed;
+    return sinforge::cli::kExitFailed;
   }
 }

@@ -1,23 +1,21 @@
-// The run pipeline. Paintings are encoded once (AdaIN needs only their channel statistics); content images
-// are decoded on a thread pool in order, grouped into batches of equal size, stylized once per style, and
-// encoded and written on a second pool while the network works on the next batch.
+// `sinforge run`, start to end: validate, load weights, scan, encode the paintings once (style_bank), plan
+// the pairs and names (plan), stylize the contents (stylizer) and write (output_writer).
 #include "sinforge/run.h"
 
 #include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 
 #include <chrono>
-#include <deque>
-#include <map>
 #include <thread>
 
 #include "sinforge/device.h"
 #include "sinforge/error.h"
 #include "sinforge/log.h"
-#include "sinforge/pairing.h"
-#include "sinforge/resize.h"
+#include "sinforge/output_writer.h"
+#include "sinforge/plan.h"
 #include "sinforge/scan.h"
-#include "sinforge/tensor_image.h"
+#include "sinforge/style_bank.h"
+#include "sinforge/stylizer.h"
 #include "sinforge/thread_pool.h"
 #include "sinforge/weights.h"
 
@@ -38,200 +36,10 @@ bool is_inside(const fs::path& inner, const fs::path& outer) {
   return true;
 }
 
-cv::Mat resize_shorter_side(const cv::Mat& rgb, int target) {
-  if (target <= 0) return rgb;
-  const auto [w, h] = shorter_side_size(rgb.cols, rgb.rows, target);
-  if (w == rgb.cols && h == rgb.rows) return rgb;
-  return resize_pillow(rgb, w, h, ResampleFilter::kBilinear);
-}
-
-std::string too_small_reason(const cv::Mat& rgb) {
-  if (rgb.cols >= kMinImageSide && rgb.rows >= kMinImageSide) return {};
-  return format("too small (", rgb.cols, "x", rgb.rows, " after preprocessing): the encoder needs at least ",
-                kMinImageSide, " pixels on each side");
-}
-
-struct Decoded {
-  size_t index = 0;
-  cv::Mat image;
-  std::string error;  // non-empty: skip this input
-};
-
-Decoded decode_and_prepare(size_t index, const fs::path& file, int size, int crop) {
-  Decoded d{index, {}, {}};
-  try {
-    d.image = resize_shorter_side(read_image(file), size);
-    if (crop > 0) d.image = center_crop(d.image, crop);
-    d.error = too_small_reason(d.image);
-  } catch (const std::exception& e) {
-    d.error = e.what();
-  }
-  return d;
-}
-
 size_t worker_count(int requested) {
   if (requested > 0) return static_cast<size_t>(requested);
   return std::max(1u, std::thread::hardware_concurrency());
 }
-
-// Paintings' statistics, each painting encoded alone (sizes differ) and once. Unreadable ones are left out.
-struct StyleBank {
-  std::vector<fs::path> paintings;  // relative to the styles folder, the usable ones
-  at::Tensor mean, std;             // float32 [P, 512] on the network's device
-};
-
-StyleBank encode_paintings(const RunOptions& o, const std::vector<fs::path>& found, const StyleNetwork& net,
-                           ThreadPool& pool, std::vector<SkippedInput>& skipped) {
-  StyleBank bank;
-  std::vector<at::Tensor> means, stds;
-  std::deque<std::future<Decoded>> pending;
-  size_t next = 0;
-  const size_t window = pool.size() * 2;
-  while (next < found.size() || !pending.empty()) {
-    while (pending.size() < window && next < found.size()) {
-      const size_t i = next++;
-      pending.push_back(
-          pool.submit([&, i] { return decode_and_prepare(i, o.styles_dir / found[i], o.style_size, 0); }));
-    }
-    Decoded d = pending.front().get();
-    pending.pop_front();
-    if (!d.error.empty()) {
-      log::warn(format("painting skipped: ", (o.styles_dir / found[d.index]).string(), ": ", d.error));
-      skipped.push_back({o.styles_dir / found[d.index], d.error});
-      continue;
-    }
-    const auto [m, s] = net.style_statistics(images_to_tensor({d.image}));
-    means.push_back(m[0]);
-    stds.push_back(s[0]);
-    bank.paintings.push_back(found[d.index]);
-  }
-  if (!bank.paintings.empty()) {
-    bank.mean = at::stack(means);
-    bank.std = at::stack(stds);
-  }
-  return bank;
-}
-
-// One content image's place in the plan: its paintings and its output files.
-struct PlannedContent {
-  fs::path relative;
-  std::vector<size_t> paintings;
-  std::vector<fs::path> outputs;  // relative to the output folder, one per painting
-};
-
-std::vector<PlannedContent> plan(const RunOptions& o, const std::vector<fs::path>& contents,
-                                 const StyleBank& bank) {
-  const std::vector<std::string> labels = painting_labels(bank.paintings);
-  const bool png = o.format == ImageFormat::kPng;
-  std::vector<PlannedContent> planned;
-  std::map<fs::path, size_t> taken;  // two inputs must never write one output (a.jpg and a.png as PNG)
-  for (const fs::path& rel : contents) {
-    PlannedContent p{
-        rel, pick_paintings(o.seed, rel.generic_string(), bank.paintings.size(), o.num_styles), {}};
-    for (const size_t painting : p.paintings) {
-      fs::path out = output_relative_path(rel, png, o.num_styles > 1 ? &labels[painting] : nullptr);
-      if (taken.count(out) != 0) {  // keep the first name; disambiguate the later one by its own extension
-        out.replace_filename(rel.filename().string() + out.extension().string());
-      }
-      taken[out] = planned.size();
-      p.outputs.push_back(out);
-    }
-    planned.push_back(std::move(p));
-  }
-  return planned;
-}
-
-class ContentStylizer {
- public:
-  ContentStylizer(const RunOptions& o, const StyleNetwork& net, const StyleBank& bank,
-                  const std::vector<PlannedContent>& planned, RunSummary& summary)
-      : o_(o),
-        net_(net),
-        bank_(bank),
-        planned_(planned),
-        summary_(summary),
-        decoders_(worker_count(o.threads)),
-        writers_(worker_count(o.threads)) {}
-
-  void run() {
-    std::deque<std::future<Decoded>> pending;
-    size_t next = 0;
-    const size_t window = std::max<size_t>(o_.batch_size * 2, decoders_.size() * 2);
-    std::vector<Decoded> batch;
-    while (next < planned_.size() || !pending.empty()) {
-      while (pending.size() < window && next < planned_.size()) {
-        const size_t i = next++;
-        pending.push_back(decoders_.submit([this, i] {
-          return decode_and_prepare(i, o_.content_dir / planned_[i].relative, o_.content_size, o_.crop);
-        }));
-      }
-      Decoded d = pending.front().get();
-      pending.pop_front();
-      if (!d.error.empty()) {
-        const fs::path path = o_.content_dir / planned_[d.index].relative;
-        log::warn(format("content image skipped: ", path.string(), ": ", d.error));
-        summary_.skipped.push_back({path, d.error});
-        continue;
-      }
-      const bool same_size = batch.empty() || (batch[0].image.size() == d.image.size());
-      if (!batch.empty() && (!same_size || static_cast<int>(batch.size()) == o_.batch_size)) stylize(batch);
-      batch.push_back(std::move(d));
-    }
-    if (!batch.empty()) stylize(batch);
-    while (!writes_.empty()) finish_oldest_write();
-  }
-
- private:
-  void stylize(std::vector<Decoded>& batch) {
-    std::vector<cv::Mat> images;
-    for (const Decoded& d : batch) images.push_back(d.image);
-    const int w = images[0].cols, h = images[0].rows;
-    const at::Tensor features = net_.encoder()(images_to_tensor(images));
-    for (size_t k = 0; k < o_.num_styles; ++k) {
-      std::vector<int64_t> index;
-      for (const Decoded& d : batch) index.push_back(static_cast<int64_t>(planned_[d.index].paintings[k]));
-      const at::Tensor style_index = at::tensor(index, at::kLong).to(net_.options().device);
-      const at::Tensor out = net_.stylize_features(features, bank_.mean, bank_.std, style_index, o_.alpha);
-      std::vector<cv::Mat> results = tensor_to_images(out, w, h);
-      for (size_t b = 0; b < batch.size(); ++b) {
-        write(o_.out_dir / planned_[batch[b].index].outputs[k], std::move(results[b]));
-      }
-    }
-    batch.clear();
-    report_progress();
-  }
-
-  void write(fs::path target, cv::Mat image) {
-    while (writes_.size() >= writers_.size() * 4) finish_oldest_write();
-    writes_.push_back(writers_.submit([this, target = std::move(target), image = std::move(image)] {
-      const std::vector<uint8_t> bytes = encode_image(image, o_.format, o_.quality);
-      write_file_atomic(target, bytes);
-    }));
-  }
-
-  void finish_oldest_write() {
-    writes_.front().get();  // rethrows a failed write: the run stops (disk full, folder unwritable)
-    writes_.pop_front();
-    ++summary_.written;
-  }
-
-  void report_progress() {
-    const auto now = Clock::now();
-    if (now - last_report_ < std::chrono::seconds(10)) return;
-    last_report_ = now;
-    log::info(format("written ", summary_.written, " images, ", summary_.skipped.size(), " inputs skipped"));
-  }
-
-  const RunOptions& o_;
-  const StyleNetwork& net_;
-  const StyleBank& bank_;
-  const std::vector<PlannedContent>& planned_;
-  RunSummary& summary_;
-  ThreadPool decoders_;
-  ThreadPool writers_;
-  std::deque<std::future<void>> writes_;
-  Clock::time_point last_report_ = Clock::now();
-};
 
 }  // namespace
 
@@ -295,19 +103,23 @@ RunSummary run_stylize(const RunOptions& o) {
 
   RunSummary summary;
   summary.contents = contents.size();
-  StyleBank bank;
-  {
-    ThreadPool pool(threads);
-    bank = encode_paintings(o, paintings, net, pool, summary.skipped);
-  }
+  ThreadPool decoders(threads);
+  const StyleBank bank =
+      encode_paintings(o.styles_dir, paintings, StyleRecipe{o.style_size}, net, decoders, summary.skipped);
   summary.paintings = bank.paintings.size();
   if (bank.paintings.size() < o.num_styles) {
     throw std::runtime_error(format("only ", bank.paintings.size(), " of ", paintings.size(),
                                     " paintings could be read: fewer than --num-styles ", o.num_styles));
   }
-  const std::vector<PlannedContent> planned = plan(o, contents, bank);
+  const std::vector<PlannedContent> planned =
+      plan_outputs(contents, bank.paintings, {o.seed, o.num_styles, o.format == ImageFormat::kPng});
   fs::create_directories(o.out_dir);
-  ContentStylizer(o, net, bank, planned, summary).run();
+  OutputWriter writer(threads, o.format, o.quality);
+  const StylizeSettings settings{o.content_dir, o.out_dir, ContentRecipe{o.content_size, o.crop}, o.alpha,
+                                 o.batch_size};
+  const std::vector<SkippedInput> skipped = stylize_contents(planned, bank, net, settings, decoders, writer);
+  summary.skipped.insert(summary.skipped.end(), skipped.begin(), skipped.end());
+  summary.written = writer.written();
   summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return summary;
 }

@@ -9,10 +9,10 @@
 
 #include "sinforge/image_io.h"
 #include "sinforge/network.h"
+#include "sinforge/recipe.h"
+#include "sinforge/records.h"
 
 namespace sinforge {
-
-inline constexpr int kMinImageSide = 9;  // below this the encoder's reflection padding has nothing to reflect
 
 struct RunOptions {
   std::filesystem::path content_dir;
@@ -37,11 +37,6 @@ struct RunOptions {
 
 // Every check that can be made before work starts; throws UsageError naming the flag.
 void validate(const RunOptions& options);
-
-struct SkippedInput {
-  std::filesystem::path path;
-  std::string reason;
-};
 
 struct RunSummary {
   size_t contents = 0;                // content images found

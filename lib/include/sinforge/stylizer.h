@@ -1,0 +1,31 @@
+// The content side of a run: decode in order on a pool, batch images of equal size, run encoder, AdaIN and
+// decoder once per style, and hand the results to the writer.
+#pragma once
+
+#include <filesystem>
+#include <vector>
+
+#include "sinforge/network.h"
+#include "sinforge/output_writer.h"
+#include "sinforge/plan.h"
+#include "sinforge/recipe.h"
+#include "sinforge/records.h"
+#include "sinforge/style_bank.h"
+#include "sinforge/thread_pool.h"
+
+namespace sinforge {
+
+struct StylizeSettings {
+  std::filesystem::path content_dir;
+  std::filesystem::path out_dir;
+  ContentRecipe recipe;
+  float alpha = 1.f;
+  int batch_size = 4;
+};
+
+// Stylizes every planned content image; returns the inputs it had to skip.
+std::vector<SkippedInput> stylize_contents(const std::vector<PlannedContent>& planned, const StyleBank& bank,
+                                           const StyleNetwork& net, const StylizeSettings& settings,
+                                           ThreadPool& decoders, OutputWriter& writer);
+
+}  // namespace sinforge

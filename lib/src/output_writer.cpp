@@ -1,0 +1,30 @@
+#include "sinforge/output_writer.h"
+
+namespace sinforge {
+
+OutputWriter::OutputWriter(size_t threads, ImageFormat format, int jpeg_quality)
+    : format_(format), quality_(jpeg_quality), pool_(threads) {}
+
+OutputWriter::~OutputWriter() {
+  for (auto& f : in_flight_) f.wait();
+}
+
+void OutputWriter::write(std::filesystem::path target, cv::Mat rgb) {
+  while (in_flight_.size() >= pool_.size() * 4) finish_oldest();
+  in_flight_.push_back(pool_.submit([this, target = std::move(target), rgb = std::move(rgb)] {
+    write_file_atomic(target, encode_image(rgb, format_, quality_));
+  }));
+}
+
+void OutputWriter::finish() {
+  while (!in_flight_.empty()) finish_oldest();
+}
+
+void OutputWriter::finish_oldest() {
+  std::future<void> oldest = std::move(in_flight_.front());
+  in_flight_.pop_front();
+  oldest.get();  // rethrows a failed write: the run stops (disk full, folder unwritable)
+  ++written_;
+}
+
+}  // namespace sinforge

@@ -1,0 +1,96 @@
+#include "sinforge/stylizer.h"
+
+#include <chrono>
+#include <string>
+
+#include "sinforge/image_io.h"
+#include "sinforge/log.h"
+#include "sinforge/ordered_loader.h"
+#include "sinforge/tensor_image.h"
+
+namespace sinforge {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct PreparedContent {
+  size_t index = 0;
+  cv::Mat image;
+  std::string error;  // non-empty: skip this input
+};
+
+PreparedContent load_content(const std::filesystem::path& file, size_t index, const ContentRecipe& recipe) {
+  PreparedContent c{index, {}, {}};
+  try {
+    c.image = prepare_content(read_image(file), recipe);
+    c.error = too_small_reason(c.image);
+  } catch (const std::exception& e) {
+    c.error = e.what();
+  }
+  return c;
+}
+
+// Encoder once per batch, then AdaIN and decoder once per style; results go to the writer.
+void stylize_batch(const std::vector<PreparedContent>& batch, const std::vector<PlannedContent>& planned,
+                   const StyleBank& bank, const StyleNetwork& net, const StylizeSettings& settings,
+                   OutputWriter& writer) {
+  std::vector<cv::Mat> images;
+  for (const PreparedContent& c : batch) images.push_back(c.image);
+  const int w = images[0].cols, h = images[0].rows;
+  const at::Tensor features = net.encoder()(images_to_tensor(images));
+  const size_t num_styles = planned[batch[0].index].paintings.size();
+  for (size_t k = 0; k < num_styles; ++k) {
+    std::vector<int64_t> index;
+    for (const PreparedContent& c : batch)
+      index.push_back(static_cast<int64_t>(planned[c.index].paintings[k]));
+    const at::Tensor style_index = at::tensor(index, at::kLong).to(net.options().device);
+    const at::Tensor out = net.stylize_features(features, bank.mean, bank.std, style_index, settings.alpha);
+    std::vector<cv::Mat> results = tensor_to_images(out, w, h);
+    for (size_t b = 0; b < batch.size(); ++b) {
+      writer.write(settings.out_dir / planned[batch[b].index].outputs[k], std::move(results[b]));
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<SkippedInput> stylize_contents(const std::vector<PlannedContent>& planned, const StyleBank& bank,
+                                           const StyleNetwork& net, const StylizeSettings& settings,
+                                           ThreadPool& decoders, OutputWriter& writer) {
+  std::vector<SkippedInput> skipped;
+  const size_t window = std::max<size_t>(settings.batch_size * 2, decoders.size() * 2);
+  OrderedLoader<PreparedContent> loader(decoders, planned.size(), window, [&](size_t i) {
+    return load_content(settings.content_dir / planned[i].relative, i, settings.recipe);
+  });
+  std::vector<PreparedContent> batch;
+  auto last_report = Clock::now();
+  const auto flush = [&] {
+    if (batch.empty()) return;
+    stylize_batch(batch, planned, bank, net, settings, writer);
+    batch.clear();
+    if (Clock::now() - last_report >= std::chrono::seconds(10)) {
+      last_report = Clock::now();
+      log::info(format("written ", writer.written(), " images, ", skipped.size(), " inputs skipped"));
+    }
+  };
+  PreparedContent c;
+  while (loader.next(c)) {
+    if (!c.error.empty()) {
+      const std::filesystem::path path = settings.content_dir / planned[c.index].relative;
+      log::warn(format("content image skipped: ", path.string(), ": ", c.error));
+      skipped.push_back({path, c.error});
+      continue;
+    }
+    // Only images of one size share a batch; a batch also ends at batch_size.
+    if (!batch.empty() &&
+        (batch[0].image.size() != c.image.size() || static_cast<int>(batch.size()) == settings.batch_size)) {
+      flush();
+    }
+    batch.push_back(std::move(c));
+  }
+  flush();
+  writer.finish();
+  return skipped;
+}
+
+}  // namespace sinforge
