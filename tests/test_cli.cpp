@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sinforge/image_io.h"
+#include "sinforge/records.h"
 #include "sinforge/resize.h"
 #include "test_util.h"
 
@@ -27,7 +28,8 @@ std::vector<std::string> files_below(const fs::path& root) {
   std::vector<std::string> out;
   if (!fs::exists(root)) return out;
   for (const auto& e : fs::recursive_directory_iterator(root)) {
-    if (e.is_regular_file()) out.push_back(fs::relative(e.path(), root).generic_string());
+    const std::string name = fs::relative(e.path(), root).generic_string();
+    if (e.is_regular_file() && !name.starts_with("sinforge.")) out.push_back(name);
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -157,6 +159,28 @@ TEST_F(Cli, BadContentImagesAreSkippedAndTheRunCompletes) {
   EXPECT_TRUE(std::find(written.begin(), written.end(), "garbage.jpg") == written.end());
   EXPECT_NE(run.output.find("garbage.jpg"), std::string::npos) << "the skip must name the file";
   EXPECT_NE(run.output.find("empty.png"), std::string::npos);
+  // The records: every written output in the manifest, every skip with its reason, a summary with the counts.
+  const auto manifest = read_manifests(out);
+  ASSERT_EQ(manifest.size(), 1u);
+  EXPECT_EQ(manifest[0].content, "good.jpg");
+  EXPECT_EQ(manifest[0].output, "good.jpg");
+  const cv::Mat good = read_image(out / "good.jpg");
+  EXPECT_EQ(manifest[0].width, good.cols);
+  EXPECT_EQ(manifest[0].height, good.rows);
+  const auto skipped = read_csv(out / "sinforge.skipped.shard-0-of-1.csv");
+  std::vector<std::string> skipped_paths;
+  for (size_t i = 1; i < skipped.size(); ++i) {
+    EXPECT_EQ(skipped[i][0], "content");
+    EXPECT_FALSE(skipped[i][2].empty()) << "a skip needs its reason";
+    skipped_paths.push_back(skipped[i][1]);
+  }
+  std::sort(skipped_paths.begin(), skipped_paths.end());
+  EXPECT_EQ(skipped_paths, (std::vector<std::string>{"empty.png", "garbage.jpg", "truncated.jpg"}));
+  const nlohmann::json summary =
+      nlohmann::json::parse(read_bytes(out / "sinforge.summary.shard-0-of-1.json"));
+  EXPECT_EQ(summary["counts"]["outputs_written"], 1);
+  EXPECT_EQ(summary["counts"]["contents_skipped"], 3);
+  EXPECT_EQ(summary["weights"]["vgg_sha256"].get<std::string>().size(), 64u);
 }
 
 struct BadFlag {

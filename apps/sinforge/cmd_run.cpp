@@ -10,6 +10,7 @@
 #include "sinforge/error.h"
 #include "sinforge/log.h"
 #include "sinforge/network.h"
+#include "sinforge/records.h"
 #include "sinforge/run.h"
 #include "sinforge/scan.h"
 #include "sinforge/weights_locator.h"
@@ -92,8 +93,9 @@ int run_command(int argc, char** argv) {
   o.decoder = weights.decoder;
 
   const RunSummary s = run_stylize(o);
-  log::info(format("done: ", s.written, " images written to ", o.out_dir.string(), ", ", s.skipped.size(),
-                   " inputs skipped, ", s.seconds, " s"));
+  log::info(format("done: ", s.written, " images written to ", o.out_dir.string(), ", ", s.skipped_contents,
+                   " content images and ", s.skipped_paintings, " paintings skipped (see ",
+                   skipped_path(o.out_dir, ShardId{}).filename().string(), "), ", s.seconds, " s"));
   return kExitOk;
 }
 

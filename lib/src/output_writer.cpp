@@ -9,11 +9,13 @@ OutputWriter::~OutputWriter() {
   for (auto& f : in_flight_) f.wait();
 }
 
-void OutputWriter::write(std::filesystem::path target, cv::Mat rgb) {
+void OutputWriter::write(std::filesystem::path target, cv::Mat rgb, std::function<void()> on_written) {
   while (in_flight_.size() >= pool_.size() * 4) finish_oldest();
-  in_flight_.push_back(pool_.submit([this, target = std::move(target), rgb = std::move(rgb)] {
-    write_file_atomic(target, encode_image(rgb, format_, quality_));
-  }));
+  in_flight_.push_back(pool_.submit(
+      [this, target = std::move(target), rgb = std::move(rgb), on_written = std::move(on_written)] {
+        write_file_atomic(target, encode_image(rgb, format_, quality_));
+        if (on_written) on_written();
+      }));
 }
 
 void OutputWriter::finish() {

@@ -4,6 +4,7 @@
 
 #include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
+#include <torch/headeronly/version.h>
 
 #include <chrono>
 #include <thread>
@@ -13,6 +14,7 @@
 #include "sinforge/log.h"
 #include "sinforge/output_writer.h"
 #include "sinforge/plan.h"
+#include "sinforge/records.h"
 #include "sinforge/scan.h"
 #include "sinforge/style_bank.h"
 #include "sinforge/stylizer.h"
@@ -34,6 +36,45 @@ bool is_inside(const fs::path& inner, const fs::path& outer) {
     if (ai == a.end() || *ai != *bi) return false;
   }
   return true;
+}
+
+double seconds_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+double seconds_since(Clock::time_point t) { return seconds_between(t, Clock::now()); }
+
+// The summary record: counts, timings per stage, settings, versions and the weights' digests.
+nlohmann::json summary_json(const RunOptions& o, const RunSummary& s, const nlohmann::json& stage_seconds) {
+  nlohmann::json j;
+  j["counts"] = {{"content_images", s.contents},
+                 {"paintings_usable", s.paintings},
+                 {"outputs_written", s.written},
+                 {"contents_skipped", s.skipped_contents},
+                 {"paintings_skipped", s.skipped_paintings}};
+  j["seconds"] = stage_seconds;
+  j["seconds"]["total"] = s.seconds;
+  j["images_per_second"] = s.seconds > 0 ? static_cast<double>(s.written) / s.seconds : 0.0;
+  j["settings"] = {{"content", o.content_dir.string()},
+                   {"styles", o.styles_dir.string()},
+                   {"out", o.out_dir.string()},
+                   {"num_styles", o.num_styles},
+                   {"alpha", o.alpha},
+                   {"content_size", o.content_size},
+                   {"style_size", o.style_size},
+                   {"crop", o.crop},
+                   {"seed", o.seed},
+                   {"format", o.format == ImageFormat::kPng ? "png" : "jpg"},
+                   {"quality", o.quality},
+                   {"device", o.device},
+                   {"precision", to_string(o.precision)},
+                   {"batch_size", o.batch_size},
+                   {"extensions", o.extensions}};
+  j["versions"] = {{"sinforge", SINFORGE_VERSION}, {"libtorch", TORCH_VERSION}};
+  j["weights"] = {{"vgg", o.vgg.string()},
+                  {"vgg_sha256", sha256_hex(o.vgg)},
+                  {"decoder", o.decoder.string()},
+                  {"decoder_sha256", sha256_hex(o.decoder)}};
+  return j;
 }
 
 size_t worker_count(int requested) {
@@ -103,24 +144,34 @@ RunSummary run_stylize(const RunOptions& o) {
 
   RunSummary summary;
   summary.contents = contents.size();
+  const auto styles_start = Clock::now();
   ThreadPool decoders(threads);
+  std::vector<SkippedInput> skipped_paintings;
   const StyleBank bank =
-      encode_paintings(o.styles_dir, paintings, StyleRecipe{o.style_size}, net, decoders, summary.skipped);
+      encode_paintings(o.styles_dir, paintings, StyleRecipe{o.style_size}, net, decoders, skipped_paintings);
+  const double styles_seconds = seconds_since(styles_start);
   summary.paintings = bank.paintings.size();
+  summary.skipped_paintings = skipped_paintings.size();
   if (bank.paintings.size() < o.num_styles) {
     throw std::runtime_error(format("only ", bank.paintings.size(), " of ", paintings.size(),
                                     " paintings could be read: fewer than --num-styles ", o.num_styles));
   }
   const std::vector<PlannedContent> planned =
       plan_outputs(contents, bank.paintings, {o.seed, o.num_styles, o.format == ImageFormat::kPng});
-  fs::create_directories(o.out_dir);
+
+  RunRecorder recorder(o.out_dir, ShardId{});
+  for (const SkippedInput& s : skipped_paintings) recorder.record_skip(s);
+  const auto contents_start = Clock::now();
   OutputWriter writer(threads, o.format, o.quality);
   const StylizeSettings settings{o.content_dir, o.out_dir, ContentRecipe{o.content_size, o.crop}, o.alpha,
                                  o.batch_size};
-  const std::vector<SkippedInput> skipped = stylize_contents(planned, bank, net, settings, decoders, writer);
-  summary.skipped.insert(summary.skipped.end(), skipped.begin(), skipped.end());
+  summary.skipped_contents = stylize_contents(planned, bank, net, settings, decoders, writer, recorder);
   summary.written = writer.written();
-  summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  summary.seconds = seconds_since(start);
+  recorder.write_summary(summary_json(o, summary,
+                                      {{"load_and_scan", seconds_between(start, styles_start)},
+                                       {"paintings", styles_seconds},
+                                       {"contents", seconds_since(contents_start)}}));
   return summary;
 }
 

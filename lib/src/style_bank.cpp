@@ -42,7 +42,7 @@ StyleBank encode_paintings(const std::filesystem::path& styles_dir,
     const std::filesystem::path path = styles_dir / found[p.index];
     if (!p.error.empty()) {
       log::warn(format("painting skipped: ", path.string(), ": ", p.error));
-      skipped.push_back({path, p.error});
+      skipped.push_back({"painting", found[p.index], p.error});
       continue;
     }
     // One painting at a time: paintings differ in size, and each is encoded only once.

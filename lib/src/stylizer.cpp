@@ -33,7 +33,7 @@ PreparedContent load_content(const std::filesystem::path& file, size_t index, co
 // Encoder once per batch, then AdaIN and decoder once per style; results go to the writer.
 void stylize_batch(const std::vector<PreparedContent>& batch, const std::vector<PlannedContent>& planned,
                    const StyleBank& bank, const StyleNetwork& net, const StylizeSettings& settings,
-                   OutputWriter& writer) {
+                   OutputWriter& writer, RunRecorder& recorder) {
   std::vector<cv::Mat> images;
   for (const PreparedContent& c : batch) images.push_back(c.image);
   const int w = images[0].cols, h = images[0].rows;
@@ -47,17 +47,21 @@ void stylize_batch(const std::vector<PreparedContent>& batch, const std::vector<
     const at::Tensor out = net.stylize_features(features, bank.mean, bank.std, style_index, settings.alpha);
     std::vector<cv::Mat> results = tensor_to_images(out, w, h);
     for (size_t b = 0; b < batch.size(); ++b) {
-      writer.write(settings.out_dir / planned[batch[b].index].outputs[k], std::move(results[b]));
+      const PlannedContent& p = planned[batch[b].index];
+      ManifestEntry entry{p.relative.generic_string(), bank.paintings[p.paintings[k]].generic_string(),
+                          p.outputs[k].generic_string(), w, h};
+      writer.write(settings.out_dir / p.outputs[k], std::move(results[b]),
+                   [&recorder, entry = std::move(entry)] { recorder.record_output(entry); });
     }
   }
 }
 
 }  // namespace
 
-std::vector<SkippedInput> stylize_contents(const std::vector<PlannedContent>& planned, const StyleBank& bank,
-                                           const StyleNetwork& net, const StylizeSettings& settings,
-                                           ThreadPool& decoders, OutputWriter& writer) {
-  std::vector<SkippedInput> skipped;
+size_t stylize_contents(const std::vector<PlannedContent>& planned, const StyleBank& bank,
+                        const StyleNetwork& net, const StylizeSettings& settings, ThreadPool& decoders,
+                        OutputWriter& writer, RunRecorder& recorder) {
+  size_t skipped = 0;
   const size_t window = std::max<size_t>(settings.batch_size * 2, decoders.size() * 2);
   OrderedLoader<PreparedContent> loader(decoders, planned.size(), window, [&](size_t i) {
     return load_content(settings.content_dir / planned[i].relative, i, settings.recipe);
@@ -66,11 +70,12 @@ std::vector<SkippedInput> stylize_contents(const std::vector<PlannedContent>& pl
   auto last_report = Clock::now();
   const auto flush = [&] {
     if (batch.empty()) return;
-    stylize_batch(batch, planned, bank, net, settings, writer);
+    stylize_batch(batch, planned, bank, net, settings, writer, recorder);
     batch.clear();
+    recorder.flush();
     if (Clock::now() - last_report >= std::chrono::seconds(10)) {
       last_report = Clock::now();
-      log::info(format("written ", writer.written(), " images, ", skipped.size(), " inputs skipped"));
+      log::info(format("written ", writer.written(), " images, ", skipped, " inputs skipped"));
     }
   };
   PreparedContent c;
@@ -78,7 +83,8 @@ std::vector<SkippedInput> stylize_contents(const std::vector<PlannedContent>& pl
     if (!c.error.empty()) {
       const std::filesystem::path path = settings.content_dir / planned[c.index].relative;
       log::warn(format("content image skipped: ", path.string(), ": ", c.error));
-      skipped.push_back({path, c.error});
+      recorder.record_skip({"content", planned[c.index].relative, c.error});
+      ++skipped;
       continue;
     }
     // Only images of one size share a batch; a batch also ends at batch_size.
@@ -90,6 +96,7 @@ std::vector<SkippedInput> stylize_contents(const std::vector<PlannedContent>& pl
   }
   flush();
   writer.finish();
+  recorder.flush();
   return skipped;
 }
 

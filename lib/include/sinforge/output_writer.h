@@ -20,7 +20,8 @@ class OutputWriter {
   ~OutputWriter();
 
   // Queues one image; blocks while too many are in flight. A failed earlier write is rethrown here.
-  void write(std::filesystem::path target, cv::Mat rgb);
+  // on_written runs on the writer's thread once the file is complete under its final name.
+  void write(std::filesystem::path target, cv::Mat rgb, std::function<void()> on_written = {});
   // Waits for every queued write; rethrows the first failure.
   void finish();
   size_t written() const { return written_; }

@@ -1,15 +1,81 @@
-// What a run reports about its inputs and outputs.
+// What a run records in its output folder, beside the images: the provenance of every output (manifest),
+// the inputs it left out (skipped) and a summary. Files sit at the top of the output folder, named
+// sinforge.<kind>.<shard>.<ext>: torchvision's ImageFolder takes every sub-folder for a class and refuses
+// class folders without images, so records must not live in a sub-folder.
+//
+//   sinforge.manifest.shard-K-of-N.csv   content,painting,output,width,height   (one row per output written)
+//   sinforge.skipped.shard-K-of-N.csv    kind,path,reason                       (one row per input left out)
+//   sinforge.summary.shard-K-of-N.json   counts, timings, settings, versions, weights' digest
+//
+// Rows are appended as work completes and flushed after every batch, so they double as the run's journal.
+// Paths in rows are relative: content to --content, painting to --styles, output to --out.
 #pragma once
 
+#include <cstdio>
 #include <filesystem>
+#include <mutex>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace sinforge {
 
 // An input left out of the run (an unreadable or too small image), with the reason.
 struct SkippedInput {
-  std::filesystem::path path;
+  std::string kind;            // "content" or "painting"
+  std::filesystem::path path;  // relative to --content or --styles
   std::string reason;
 };
+
+// Which part of a sharded run this process does; one process is shard 0 of 1.
+struct ShardId {
+  size_t index = 0;
+  size_t count = 1;
+  std::string label() const;  // "shard-0-of-1"
+};
+
+struct ManifestEntry {
+  std::string content;
+  std::string painting;
+  std::string output;
+  int width = 0;
+  int height = 0;
+};
+
+std::filesystem::path manifest_path(const std::filesystem::path& out_dir, const ShardId& shard);
+std::filesystem::path skipped_path(const std::filesystem::path& out_dir, const ShardId& shard);
+std::filesystem::path summary_path(const std::filesystem::path& out_dir, const ShardId& shard);
+
+// Appends rows to one shard's manifest and skipped files (creating them with a header). Thread-safe.
+class RunRecorder {
+ public:
+  RunRecorder(const std::filesystem::path& out_dir, const ShardId& shard);
+  ~RunRecorder();
+  RunRecorder(const RunRecorder&) = delete;
+  RunRecorder& operator=(const RunRecorder&) = delete;
+
+  void record_output(const ManifestEntry& entry);
+  void record_skip(const SkippedInput& skipped);
+  // Flushes both files to the disk (fsync): after this, every recorded row survives a crash.
+  void flush();
+  // Writes the summary atomically (temporary file, rename).
+  void write_summary(const nlohmann::json& summary);
+
+ private:
+  std::filesystem::path out_dir_;
+  ShardId shard_;
+  std::mutex mutex_;
+  std::FILE* manifest_ = nullptr;
+  std::FILE* skipped_ = nullptr;
+};
+
+// CSV with RFC 4180 quoting: fields holding a comma, quote or newline are quoted, quotes doubled.
+std::string csv_row(const std::vector<std::string>& fields);
+// Parses a file of such rows, header included. A torn last row (a crash mid-write) is dropped.
+std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& file);
+
+// Every shard's manifest rows in an output folder (header rows removed).
+std::vector<ManifestEntry> read_manifests(const std::filesystem::path& out_dir);
 
 }  // namespace sinforge

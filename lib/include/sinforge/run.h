@@ -39,10 +39,11 @@ struct RunOptions {
 void validate(const RunOptions& options);
 
 struct RunSummary {
-  size_t contents = 0;                // content images found
-  size_t paintings = 0;               // usable paintings
-  size_t written = 0;                 // output images written
-  std::vector<SkippedInput> skipped;  // content images and paintings left out, with the reason
+  size_t contents = 0;          // content images found
+  size_t paintings = 0;         // usable paintings
+  size_t written = 0;           // output images written
+  size_t skipped_contents = 0;  // listed with their reasons in the output folder's records (records.h)
+  size_t skipped_paintings = 0;
   double seconds = 0;
 };
 

@@ -23,9 +23,10 @@ struct StylizeSettings {
   int batch_size = 4;
 };
 
-// Stylizes every planned content image; returns the inputs it had to skip.
-std::vector<SkippedInput> stylize_contents(const std::vector<PlannedContent>& planned, const StyleBank& bank,
-                                           const StyleNetwork& net, const StylizeSettings& settings,
-                                           ThreadPool& decoders, OutputWriter& writer);
+// Stylizes every planned content image: outputs go to the writer and, once written, into the recorder's
+// manifest; inputs that cannot be used into its skipped list. Returns the number of inputs skipped.
+size_t stylize_contents(const std::vector<PlannedContent>& planned, const StyleBank& bank,
+                        const StyleNetwork& net, const StylizeSettings& settings, ThreadPool& decoders,
+                        OutputWriter& writer, RunRecorder& recorder);
 
 }  // namespace sinforge

@@ -1,0 +1,167 @@
+#include "sinforge/records.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+
+#include "sinforge/image_io.h"
+
+namespace sinforge {
+namespace {
+
+std::FILE* open_for_append(const std::filesystem::path& file, const std::vector<std::string>& header) {
+  const bool fresh = !std::filesystem::exists(file) || std::filesystem::file_size(file) == 0;
+  std::FILE* f = std::fopen(file.c_str(), "ab");
+  if (f == nullptr) throw std::runtime_error("cannot open " + file.string() + " for writing");
+  if (fresh) std::fputs(csv_row(header).c_str(), f);
+  return f;
+}
+
+void write_row(std::FILE* f, const std::vector<std::string>& fields, const std::filesystem::path& file) {
+  const std::string row = csv_row(fields);
+  if (std::fwrite(row.data(), 1, row.size(), f) != row.size()) {
+    throw std::runtime_error("cannot write to " + file.string());
+  }
+}
+
+void sync(std::FILE* f) {
+  if (f == nullptr) return;
+  std::fflush(f);
+  ::fsync(::fileno(f));
+}
+
+}  // namespace
+
+std::string ShardId::label() const {
+  return "shard-" + std::to_string(index) + "-of-" + std::to_string(count);
+}
+
+std::filesystem::path manifest_path(const std::filesystem::path& out_dir, const ShardId& shard) {
+  return out_dir / ("sinforge.manifest." + shard.label() + ".csv");
+}
+std::filesystem::path skipped_path(const std::filesystem::path& out_dir, const ShardId& shard) {
+  return out_dir / ("sinforge.skipped." + shard.label() + ".csv");
+}
+std::filesystem::path summary_path(const std::filesystem::path& out_dir, const ShardId& shard) {
+  return out_dir / ("sinforge.summary." + shard.label() + ".json");
+}
+
+RunRecorder::RunRecorder(const std::filesystem::path& out_dir, const ShardId& shard)
+    : out_dir_(out_dir), shard_(shard) {
+  std::filesystem::create_directories(out_dir);
+  manifest_ =
+      open_for_append(manifest_path(out_dir, shard), {"content", "painting", "output", "width", "height"});
+  skipped_ = open_for_append(skipped_path(out_dir, shard), {"kind", "path", "reason"});
+}
+
+RunRecorder::~RunRecorder() {
+  sync(manifest_);
+  sync(skipped_);
+  if (manifest_ != nullptr) std::fclose(manifest_);
+  if (skipped_ != nullptr) std::fclose(skipped_);
+}
+
+void RunRecorder::record_output(const ManifestEntry& e) {
+  const std::lock_guard lock(mutex_);
+  write_row(manifest_, {e.content, e.painting, e.output, std::to_string(e.width), std::to_string(e.height)},
+            manifest_path(out_dir_, shard_));
+}
+
+void RunRecorder::record_skip(const SkippedInput& s) {
+  const std::lock_guard lock(mutex_);
+  write_row(skipped_, {s.kind, s.path.generic_string(), s.reason}, skipped_path(out_dir_, shard_));
+}
+
+void RunRecorder::flush() {
+  const std::lock_guard lock(mutex_);
+  sync(manifest_);
+  sync(skipped_);
+}
+
+void RunRecorder::write_summary(const nlohmann::json& summary) {
+  const std::string text = summary.dump(2) + "\n";
+  write_file_atomic(summary_path(out_dir_, shard_),
+                    std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+}
+
+std::string csv_row(const std::vector<std::string>& fields) {
+  std::string row;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) row += ',';
+    const std::string& f = fields[i];
+    if (f.find_first_of(",\"\r\n") == std::string::npos) {
+      row += f;
+      continue;
+    }
+    row += '"';
+    for (const char c : f) {
+      if (c == '"') row += '"';
+      row += c;
+    }
+    row += '"';
+  }
+  row += '\n';
+  return row;
+}
+
+std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + file.string());
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> row;
+  std::string field;
+  bool quoted = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      row.push_back(std::move(field));
+      field.clear();
+    } else if (c == '\n') {
+      row.push_back(std::move(field));
+      field.clear();
+      rows.push_back(std::move(row));
+      row.clear();
+    } else if (c != '\r') {
+      field += c;
+    }
+  }
+  // Anything after the last newline is a row torn by a crash: dropped.
+  return rows;
+}
+
+std::vector<ManifestEntry> read_manifests(const std::filesystem::path& out_dir) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(out_dir)) {
+    const std::string name = e.path().filename().string();
+    if (name.starts_with("sinforge.manifest.") && name.ends_with(".csv")) files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<ManifestEntry> entries;
+  for (const auto& file : files) {
+    const auto rows = read_csv(file);
+    for (size_t i = 1; i < rows.size(); ++i) {
+      const auto& r = rows[i];
+      if (r.size() != 5)
+        throw std::runtime_error(file.string() + ": row " + std::to_string(i + 1) + " is malformed");
+      entries.push_back({r[0], r[1], r[2], std::stoi(r[3]), std::stoi(r[4])});
+    }
+  }
+  return entries;
+}
+
+}  // namespace sinforge
