@@ -13,6 +13,8 @@
 #include "sinforge/records.h"
 #include "sinforge/run.h"
 #include "sinforge/scan.h"
+#include "sinforge/shard.h"
+#include "sinforge/stop.h"
 #include "sinforge/weights_locator.h"
 
 namespace sinforge::cli {
@@ -53,6 +55,9 @@ int run_command(int argc, char** argv) {
       ("batch-size", "images per network batch", cxxopts::value<int>()->default_value("4"))
       ("extensions", "image extensions to scan for, case-insensitive", cxxopts::value<std::string>()->default_value("jpg,jpeg,png"))
       ("threads", "worker threads (0: every core)", cxxopts::value<int>()->default_value("0"))
+      ("shard", "K/N: do shard K of N (0-based), or auto (Slurm array, Kubernetes Indexed Job)", cxxopts::value<std::string>()->default_value("0/1"))
+      ("shard-count", "N for --shard auto in a Kubernetes Indexed Job (else SINFORGE_SHARD_COUNT)", cxxopts::value<size_t>())
+      ("overwrite", "recompute every output, even where --out holds outputs made with other settings")
       ("log-level", "debug, info, warn, error or off", cxxopts::value<std::string>()->default_value("info"))
       ("h,help", "print this help");
   // clang-format on
@@ -87,15 +92,25 @@ int run_command(int argc, char** argv) {
   o.batch_size = r["batch-size"].as<int>();
   o.extensions = parse_extensions(r["extensions"].as<std::string>());
   o.threads = r["threads"].as<int>();
+  o.shard =
+      parse_shard(r["shard"].as<std::string>(),
+                  r.count("shard-count") != 0 ? std::optional(r["shard-count"].as<size_t>()) : std::nullopt);
+  o.overwrite = r.count("overwrite") != 0;
   validate(o);  // flags first: a bad flag is reported even when the weights are missing too
   const WeightPaths weights = locate_weights(optional_path(r, "vgg"), optional_path(r, "decoder"));
   o.vgg = weights.vgg;
   o.decoder = weights.decoder;
 
+  install_stop_handlers();
   const RunSummary s = run_stylize(o);
+  if (s.stop_signal != 0) {
+    log::warn(format("stopped by signal ", s.stop_signal, " after ", s.written, " images; the journal is ",
+                     "flushed: run the same command again to resume"));
+    return 128 + s.stop_signal;  // the shell's convention: 130 for SIGINT, 143 for SIGTERM
+  }
   log::info(format("done: ", s.written, " images written to ", o.out_dir.string(), ", ", s.skipped_contents,
                    " content images and ", s.skipped_paintings, " paintings skipped (see ",
-                   skipped_path(o.out_dir, ShardId{}).filename().string(), "), ", s.seconds, " s"));
+                   skipped_path(o.out_dir, o.shard).filename().string(), "), ", s.seconds, " s"));
   return kExitOk;
 }
 

@@ -3,6 +3,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
@@ -27,10 +30,12 @@ void write_row(std::FILE* f, const std::vector<std::string>& fields, const std::
   }
 }
 
-void sync(std::FILE* f) {
-  if (f == nullptr) return;
-  std::fflush(f);
-  ::fsync(::fileno(f));
+// Returns 0 or the errno of the failing step.
+int sync(std::FILE* f) {
+  if (f == nullptr) return 0;
+  if (std::fflush(f) != 0) return errno;
+  if (::fsync(::fileno(f)) != 0) return errno;
+  return 0;
 }
 
 }  // namespace
@@ -77,8 +82,13 @@ void RunRecorder::record_skip(const SkippedInput& s) {
 
 void RunRecorder::flush() {
   const std::lock_guard lock(mutex_);
-  sync(manifest_);
-  sync(skipped_);
+  const auto start = std::chrono::steady_clock::now();
+  const int manifest_error = sync(manifest_), skipped_error = sync(skipped_);
+  flush_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (manifest_error != 0 || skipped_error != 0) {
+    throw std::runtime_error("cannot write the records in " + out_dir_.string() + " (" +
+                             std::strerror(manifest_error != 0 ? manifest_error : skipped_error) + ")");
+  }
 }
 
 void RunRecorder::write_summary(const nlohmann::json& summary) {

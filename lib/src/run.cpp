@@ -15,7 +15,11 @@
 #include "sinforge/output_writer.h"
 #include "sinforge/plan.h"
 #include "sinforge/records.h"
+#include "sinforge/resume.h"
+#include "sinforge/run_settings.h"
 #include "sinforge/scan.h"
+#include "sinforge/shard.h"
+#include "sinforge/stop.h"
 #include "sinforge/style_bank.h"
 #include "sinforge/stylizer.h"
 #include "sinforge/thread_pool.h"
@@ -44,15 +48,16 @@ double seconds_between(Clock::time_point a, Clock::time_point b) {
 double seconds_since(Clock::time_point t) { return seconds_between(t, Clock::now()); }
 
 // The summary record: counts, timings per stage, settings, versions and the weights' digests.
-nlohmann::json summary_json(const RunOptions& o, const RunSummary& s, const nlohmann::json& stage_seconds) {
+nlohmann::json summary_json(const RunOptions& o, const RunSummary& s, const nlohmann::json& stage_seconds,
+                            const nlohmann::json& settings) {
   nlohmann::json j;
-  j["counts"] = {{"content_images", s.contents},
-                 {"paintings_usable", s.paintings},
-                 {"outputs_written", s.written},
-                 {"contents_skipped", s.skipped_contents},
-                 {"paintings_skipped", s.skipped_paintings}};
+  j["counts"] = {{"content_images", s.contents},           {"contents_resumed", s.resumed_contents},
+                 {"paintings_usable", s.paintings},        {"outputs_written", s.written},
+                 {"contents_skipped", s.skipped_contents}, {"paintings_skipped", s.skipped_paintings}};
   j["seconds"] = stage_seconds;
   j["seconds"]["total"] = s.seconds;
+  j["stopped_by_signal"] = s.stop_signal;
+  j["shard"] = {{"index", o.shard.index}, {"count", o.shard.count}};
   j["images_per_second"] = s.seconds > 0 ? static_cast<double>(s.written) / s.seconds : 0.0;
   j["settings"] = {{"content", o.content_dir.string()},
                    {"styles", o.styles_dir.string()},
@@ -71,9 +76,9 @@ nlohmann::json summary_json(const RunOptions& o, const RunSummary& s, const nloh
                    {"extensions", o.extensions}};
   j["versions"] = {{"sinforge", SINFORGE_VERSION}, {"libtorch", TORCH_VERSION}};
   j["weights"] = {{"vgg", o.vgg.string()},
-                  {"vgg_sha256", sha256_hex(o.vgg)},
+                  {"vgg_sha256", settings["vgg_sha256"]},
                   {"decoder", o.decoder.string()},
-                  {"decoder_sha256", sha256_hex(o.decoder)}};
+                  {"decoder_sha256", settings["decoder_sha256"]}};
   return j;
 }
 
@@ -129,6 +134,8 @@ RunSummary run_stylize(const RunOptions& o) {
     throw UsageError(format("--styles ", o.styles_dir.string(), " holds ", paintings.size(),
                             " images, fewer than --num-styles ", o.num_styles));
   }
+  const nlohmann::json settings_now = output_settings(o, sha256_hex(o.vgg), sha256_hex(o.decoder), paintings);
+  check_settings(o.out_dir, settings_now, o.overwrite);  // before any work: exit 2 naming what differs
 
   const size_t threads = worker_count(o.threads);
   at::set_num_threads(static_cast<int>(threads));
@@ -156,22 +163,48 @@ RunSummary run_stylize(const RunOptions& o) {
     throw std::runtime_error(format("only ", bank.paintings.size(), " of ", paintings.size(),
                                     " paintings could be read: fewer than --num-styles ", o.num_styles));
   }
-  const std::vector<PlannedContent> planned =
-      plan_outputs(contents, bank.paintings, {o.seed, o.num_styles, o.format == ImageFormat::kPng});
+  // The plan covers every content image (names depend on the whole list), then keeps this shard's.
+  const std::vector<PlannedContent> planned = select_shard(
+      plan_outputs(contents, bank.paintings, {o.seed, o.num_styles, o.format == ImageFormat::kPng}), o.shard);
 
-  RunRecorder recorder(o.out_dir, ShardId{});
-  for (const SkippedInput& s : skipped_paintings) recorder.record_skip(s);
+  remove_stale_temporaries(o.out_dir, planned);
+  if (o.overwrite) {  // a fresh journal for this shard: every output is recomputed and recorded again
+    fs::remove(manifest_path(o.out_dir, o.shard));
+    fs::remove(skipped_path(o.out_dir, o.shard));
+  }
+  const Journal journal = o.overwrite ? Journal{} : read_journal(o.out_dir);
+  write_settings(o.out_dir, settings_now);
+  RunRecorder recorder(o.out_dir, o.shard);
+  for (const SkippedInput& s : skipped_paintings) {
+    if (journal.recorded_skips.count({s.kind, s.path.generic_string()}) == 0) recorder.record_skip(s);
+  }
+  ResumeResult resumed{planned, 0, 0, {}};
+  if (!o.overwrite) resumed = resume_plan(planned, bank.paintings, o.out_dir, journal, recorder);
+  summary.resumed_contents = resumed.contents_done;
+  if (resumed.contents_done > 0) {
+    log::info(format("resuming: ", resumed.contents_done, " content images done by an earlier run, ",
+                     resumed.remaining.size(), " to do"));
+  }
   const auto contents_start = Clock::now();
   OutputWriter writer(threads, o.format, o.quality);
-  const StylizeSettings settings{o.content_dir, o.out_dir, ContentRecipe{o.content_size, o.crop}, o.alpha,
-                                 o.batch_size};
-  summary.skipped_contents = stylize_contents(planned, bank, net, settings, decoders, writer, recorder);
+  const StylizeSettings settings{o.content_dir, o.out_dir,    ContentRecipe{o.content_size, o.crop},
+                                 o.alpha,       o.batch_size, std::move(resumed.existing_outputs)};
+  try {
+    summary.skipped_contents =
+        stylize_contents(resumed.remaining, bank, net, settings, decoders, writer, recorder);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(format(e.what(), "; the outputs written so far are kept and recorded: fix the ",
+                                    "cause and run the same command again to resume"));
+  }
   summary.written = writer.written();
+  summary.stop_signal = stop_signal();
   summary.seconds = seconds_since(start);
   recorder.write_summary(summary_json(o, summary,
                                       {{"load_and_scan", seconds_between(start, styles_start)},
                                        {"paintings", styles_seconds},
-                                       {"contents", seconds_since(contents_start)}}));
+                                       {"contents", seconds_since(contents_start)},
+                                       {"journal_flush", recorder.flush_seconds()}},
+                                      settings_now));
   return summary;
 }
 

@@ -6,6 +6,7 @@
 #include "sinforge/image_io.h"
 #include "sinforge/log.h"
 #include "sinforge/ordered_loader.h"
+#include "sinforge/stop.h"
 #include "sinforge/tensor_image.h"
 
 namespace sinforge {
@@ -48,6 +49,7 @@ void stylize_batch(const std::vector<PreparedContent>& batch, const std::vector<
     std::vector<cv::Mat> results = tensor_to_images(out, w, h);
     for (size_t b = 0; b < batch.size(); ++b) {
       const PlannedContent& p = planned[batch[b].index];
+      if (settings.existing_outputs.count(p.outputs[k]) != 0) continue;  // kept from an earlier run
       ManifestEntry entry{p.relative.generic_string(), bank.paintings[p.paintings[k]].generic_string(),
                           p.outputs[k].generic_string(), w, h};
       writer.write(settings.out_dir / p.outputs[k], std::move(results[b]),
@@ -79,7 +81,8 @@ size_t stylize_contents(const std::vector<PlannedContent>& planned, const StyleB
     }
   };
   PreparedContent c;
-  while (loader.next(c)) {
+  // A stop request ends the loop between images: the batch gathered so far is finished and written.
+  while (!stop_requested() && loader.next(c)) {
     if (!c.error.empty()) {
       const std::filesystem::path path = settings.content_dir / planned[c.index].relative;
       log::warn(format("content image skipped: ", path.string(), ": ", c.error));

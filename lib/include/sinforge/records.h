@@ -57,8 +57,11 @@ class RunRecorder {
 
   void record_output(const ManifestEntry& entry);
   void record_skip(const SkippedInput& skipped);
-  // Flushes both files to the disk (fsync): after this, every recorded row survives a crash.
+  // Flushes both files to the disk (fsync): after this, every recorded row survives a crash. Throws when
+  // the disk refuses (full, gone read-only): the journal would otherwise silently fall behind.
   void flush();
+  // Time spent in flush() so far: the journal's cost (docs/PERFORMANCE.md).
+  double flush_seconds() const { return flush_seconds_; }
   // Writes the summary atomically (temporary file, rename).
   void write_summary(const nlohmann::json& summary);
 
@@ -68,6 +71,7 @@ class RunRecorder {
   std::mutex mutex_;
   std::FILE* manifest_ = nullptr;
   std::FILE* skipped_ = nullptr;
+  double flush_seconds_ = 0;
 };
 
 // CSV with RFC 4180 quoting: fields holding a comma, quote or newline are quoted, quotes doubled.

@@ -32,7 +32,9 @@ struct RunOptions {
   Precision precision = Precision::kFp32;
   int batch_size = 4;
   std::vector<std::string> extensions = {"jpg", "jpeg", "png"};
-  int threads = 0;  // 0: every core
+  int threads = 0;         // 0: every core
+  ShardId shard;           // which part of the content list this process does (shard.h)
+  bool overwrite = false;  // recompute every output, even with other settings recorded (run_settings.h)
 };
 
 // Every check that can be made before work starts; throws UsageError naming the flag.
@@ -44,6 +46,8 @@ struct RunSummary {
   size_t written = 0;           // output images written
   size_t skipped_contents = 0;  // listed with their reasons in the output folder's records (records.h)
   size_t skipped_paintings = 0;
+  size_t resumed_contents = 0;  // done by an earlier run of the same command (resume.h)
+  int stop_signal = 0;          // non-zero: stopped early by this signal (stop.h); resumable
   double seconds = 0;
 };
 

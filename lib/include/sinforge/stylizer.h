@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <set>
 #include <vector>
 
 #include "sinforge/network.h"
@@ -21,10 +22,12 @@ struct StylizeSettings {
   ContentRecipe recipe;
   float alpha = 1.f;
   int batch_size = 4;
+  std::set<std::filesystem::path> existing_outputs;  // written by an earlier run: not written again
 };
 
 // Stylizes every planned content image: outputs go to the writer and, once written, into the recorder's
 // manifest; inputs that cannot be used into its skipped list. Returns the number of inputs skipped.
+// Stops early, after the batch in flight, once stop_requested() (stop.h).
 size_t stylize_contents(const std::vector<PlannedContent>& planned, const StyleBank& bank,
                         const StyleNetwork& net, const StylizeSettings& settings, ThreadPool& decoders,
                         OutputWriter& writer, RunRecorder& recorder);

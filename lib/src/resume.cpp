@@ -1,0 +1,107 @@
+#include "sinforge/resume.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "sinforge/image_io.h"
+#include "sinforge/log.h"
+
+namespace sinforge {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool all_digits(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
+}
+
+void read_skips(const fs::path& out_dir, Journal& journal) {
+  for (const auto& e : fs::directory_iterator(out_dir)) {
+    const std::string name = e.path().filename().string();
+    if (!name.starts_with("sinforge.skipped.") || !name.ends_with(".csv")) continue;
+    const auto rows = read_csv(e.path());
+    for (size_t i = 1; i < rows.size(); ++i) {
+      if (rows[i].size() == 3) journal.recorded_skips.emplace(rows[i][0], rows[i][1]);
+    }
+  }
+}
+
+}  // namespace
+
+Journal read_journal(const fs::path& out_dir) {
+  Journal journal;
+  if (!fs::is_directory(out_dir)) return journal;
+  for (const ManifestEntry& e : read_manifests(out_dir)) journal.recorded_outputs.insert(e.output);
+  read_skips(out_dir, journal);
+  return journal;
+}
+
+bool is_atomic_temporary(const std::string& file_name, std::string* target_name) {
+  // ".<name>.tmp-<pid>-<counter>", as write_file_atomic names them.
+  if (file_name.size() < 2 || file_name[0] != '.') return false;
+  const size_t tmp = file_name.rfind(".tmp-");
+  if (tmp == std::string::npos || tmp < 2) return false;
+  const std::string ids = file_name.substr(tmp + 5);
+  const size_t dash = ids.find('-');
+  if (dash == std::string::npos || !all_digits(ids.substr(0, dash)) || !all_digits(ids.substr(dash + 1))) {
+    return false;
+  }
+  if (target_name != nullptr) *target_name = file_name.substr(1, tmp - 1);
+  return true;
+}
+
+size_t remove_stale_temporaries(const fs::path& out_dir, const std::vector<PlannedContent>& planned) {
+  if (!fs::is_directory(out_dir)) return 0;
+  std::set<fs::path> mine;
+  for (const PlannedContent& p : planned) {
+    for (const fs::path& o : p.outputs) mine.insert(o);
+  }
+  std::vector<fs::path> stale;
+  for (const auto& e : fs::recursive_directory_iterator(out_dir)) {
+    std::string target;
+    if (!e.is_regular_file() || !is_atomic_temporary(e.path().filename().string(), &target)) continue;
+    const fs::path relative = fs::relative(e.path().parent_path(), out_dir) / target;
+    if (mine.count(relative.lexically_normal()) != 0) stale.push_back(e.path());
+  }
+  for (const fs::path& p : stale) {
+    std::error_code ec;
+    fs::remove(p, ec);
+    if (ec) log::warn(format("cannot remove the stale temporary ", p.string(), ": ", ec.message()));
+  }
+  return stale.size();
+}
+
+ResumeResult resume_plan(const std::vector<PlannedContent>& planned,
+                         const std::vector<fs::path>& bank_paintings, const fs::path& out_dir,
+                         const Journal& journal, RunRecorder& recorder) {
+  ResumeResult result;
+  for (const PlannedContent& p : planned) {
+    if (journal.recorded_skips.count({"content", p.relative.generic_string()}) != 0) {
+      ++result.contents_done;
+      continue;
+    }
+    size_t existing = 0;
+    for (size_t k = 0; k < p.outputs.size(); ++k) {
+      const std::string output = p.outputs[k].generic_string();
+      if (!fs::exists(out_dir / p.outputs[k])) continue;
+      ++existing;
+      result.existing_outputs.insert(p.outputs[k]);
+      if (journal.recorded_outputs.count(output) != 0) continue;
+      // Complete (atomic rename) but its row was lost with the process: the size comes from the file.
+      const cv::Mat image = read_image(out_dir / p.outputs[k]);
+      recorder.record_output({p.relative.generic_string(), bank_paintings[p.paintings[k]].generic_string(),
+                              output, image.cols, image.rows});
+      ++result.outputs_rerecorded;
+    }
+    if (existing == p.outputs.size()) {
+      ++result.contents_done;
+      for (const fs::path& o : p.outputs) result.existing_outputs.erase(o);
+    } else {
+      result.remaining.push_back(p);
+    }
+  }
+  recorder.flush();
+  return result;
+}
+
+}  // namespace sinforge

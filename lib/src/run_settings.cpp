@@ -1,0 +1,81 @@
+#include "sinforge/run_settings.h"
+
+#include <fstream>
+#include <iterator>
+#include <set>
+
+#include "sinforge/error.h"
+#include "sinforge/image_io.h"
+#include "sinforge/pairing.h"
+#include "sinforge/weights.h"
+
+namespace sinforge {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Pairing indexes into the sorted painting list, so the list itself (not only its size) shapes outputs.
+std::string painting_list_digest(const std::vector<fs::path>& paintings) {
+  std::string all;
+  for (const fs::path& p : paintings) all += p.generic_string() + '\n';
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(stable_hash(all, 0)));
+  return std::to_string(paintings.size()) + ":" + hex;
+}
+
+}  // namespace
+
+fs::path settings_path(const fs::path& out_dir) { return out_dir / "sinforge.settings.json"; }
+
+nlohmann::json output_settings(const RunOptions& o, const std::string& vgg_sha256,
+                               const std::string& decoder_sha256, const std::vector<fs::path>& paintings) {
+  const bool png = o.format == ImageFormat::kPng;
+  return {{"vgg_sha256", vgg_sha256},
+          {"decoder_sha256", decoder_sha256},
+          {"num_styles", o.num_styles},
+          {"alpha", o.alpha},
+          {"content_size", o.content_size},
+          {"style_size", o.style_size},
+          {"crop", o.crop},
+          {"seed", o.seed},
+          {"precision", to_string(o.precision)},
+          {"format", png ? "png" : "jpg"},
+          {"quality", png ? 0 : o.quality},  // PNG ignores the quality
+          {"extensions", o.extensions},
+          {"paintings", painting_list_digest(paintings)}};
+}
+
+std::string describe_differences(const nlohmann::json& recorded, const nlohmann::json& now) {
+  std::set<std::string> keys;
+  for (const auto& [key, value] : recorded.items()) keys.insert(key);
+  for (const auto& [key, value] : now.items()) keys.insert(key);
+  std::string text;
+  for (const std::string& key : keys) {
+    const nlohmann::json a = recorded.value(key, nlohmann::json()), b = now.value(key, nlohmann::json());
+    if (a == b) continue;
+    if (!text.empty()) text += "; ";
+    text += key + " (recorded " + a.dump() + ", now " + b.dump() + ")";
+  }
+  return text;
+}
+
+void check_settings(const fs::path& out_dir, const nlohmann::json& now, bool overwrite) {
+  const fs::path file = settings_path(out_dir);
+  if (overwrite || !fs::exists(file)) return;
+  std::ifstream in(file, std::ios::binary);
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  const nlohmann::json recorded = nlohmann::json::parse(text, nullptr, false);
+  const std::string differences =
+      recorded.is_discarded() ? "the file cannot be parsed" : describe_differences(recorded, now);
+  if (differences.empty()) return;
+  throw UsageError("--out " + out_dir.string() + " holds outputs made with other settings: " + differences +
+                   ". Use another --out, or --overwrite to recompute every output with these settings");
+}
+
+void write_settings(const fs::path& out_dir, const nlohmann::json& now) {
+  const std::string text = now.dump(2) + "\n";
+  write_file_atomic(settings_path(out_dir),
+                    std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+}
+
+}  // namespace sinforge
