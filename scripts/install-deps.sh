@@ -4,6 +4,7 @@
 #
 #   scripts/install-deps.sh            Debian packages + the LibTorch virtual environment
 #   scripts/install-deps.sh --print-venv   print the virtual environment's path and exit
+#   scripts/install-deps.sh --with-slurm   also Slurm and munge (tests/slurm/run_slurm_test.sh)
 #
 # LibTorch comes from the PyPI `torch` wheel (a CUDA 13 build, so the CUDA code paths compile and link even
 # on machines without a GPU). It lives in a virtual environment under the user's cache folder, never in the
@@ -27,6 +28,8 @@ APT_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-venv
 )
+# The single-node cluster of the Slurm test: only on request, servers and CI images do not need it.
+[[ "${1:-}" == "--with-slurm" ]] && APT_PACKAGES+=(slurm-wlm munge)
 
 missing_apt_packages() {
   local p
