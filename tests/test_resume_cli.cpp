@@ -141,7 +141,8 @@ TEST_F(ResumeCli, SigkillAtARandomMomentThenRerunEqualsAnUninterruptedRun) {
   const int status = wait_for(pid, std::chrono::seconds(10));
   ASSERT_TRUE(WIFSIGNALED(status)) << "the run ended before the kill: the test needs more images";
   // A killed writer may leave a temporary: plant one as well, so the cleanup is always exercised.
-  std::ofstream(out / "class0" / ".camera.jpg.tmp-99999-0") << "torn";
+  const fs::path planted = fs::path(images_below(reference()).begin()->first);
+  std::ofstream(out / planted.parent_path() / ("." + planted.filename().string() + ".tmp-99999-0")) << "torn";
   const auto rerun = sinforge("--out " + quote(out));
   ASSERT_EQ(rerun.exit_code, 0) << rerun.output;
   expect_equals_reference(out);
