@@ -62,6 +62,10 @@ nlohmann::json summary_json(const RunOptions& o, const RunSummary& s, const nloh
                    {"content_size", o.content_size},
                    {"style_size", o.style_size},
                    {"crop", o.crop},
+                   {"output_size", o.output_size},
+                   {"style_crop", to_string(o.style_crop)},
+                   {"style_filter", to_string(o.style_filter)},
+                   {"style_min_size", o.style_min_size},
                    {"seed", o.seed},
                    {"format", o.format == ImageFormat::kPng ? "png" : "jpg"},
                    {"quality", o.quality},
@@ -106,6 +110,10 @@ void validate(const RunOptions& o) {
   if (o.crop < 0) throw UsageError("--crop must be 0 (none) or positive");
   if (o.crop > 0 && o.crop < kMinImageSide)
     throw UsageError(format("--crop must be at least ", kMinImageSide));
+  if (o.output_size < 0) throw UsageError("--output-size must be 0 (keep) or positive");
+  if (o.output_size > 0 && o.crop == 0)
+    throw UsageError("--output-size needs --crop: it shrinks the square result to NxN");
+  if (o.style_min_size < 0) throw UsageError("--style-min-size must be 0 (none) or positive");
   if (o.quality < 1 || o.quality > 100) throw UsageError("--quality must lie in [1, 100]");
   if (o.batch_size < 1) throw UsageError("--batch-size must be at least 1");
   if (o.threads < 0) throw UsageError("--threads must be 0 (every core) or positive");
@@ -114,6 +122,12 @@ void validate(const RunOptions& o) {
   if (device.is_cpu() && o.precision != Precision::kFp32) {
     throw UsageError("--precision " + to_string(o.precision) + " needs a GPU; the CPU path computes in fp32");
   }
+}
+
+ContentRecipe content_recipe(const RunOptions& o) { return {o.content_size, o.crop, o.output_size}; }
+
+StyleRecipe style_recipe(const RunOptions& o) {
+  return {o.style_size, o.style_crop, o.style_filter, o.style_min_size};
 }
 
 RunSummary run_stylize(const RunOptions& o) {
@@ -147,8 +161,8 @@ RunSummary run_stylize(const RunOptions& o) {
   const auto styles_start = Clock::now();
   ThreadPool decoders(threads);
   std::vector<SkippedInput> skipped_paintings;
-  const StyleBank bank =
-      encode_paintings(o.styles_dir, paintings, StyleRecipe{o.style_size}, net, decoders, skipped_paintings);
+  const StyleBank bank = const StyleBank bank =
+      encode_paintings(o.styles_dir, paintings, style_recipe(o), net, decoders, skipped_paintings);
   const double styles_seconds = seconds_since(styles_start);
   summary.paintings = bank.paintings.size();
   summary.skipped_paintings = skipped_paintings.size();
@@ -163,8 +177,7 @@ RunSummary run_stylize(const RunOptions& o) {
   for (const SkippedInput& s : skipped_paintings) recorder.record_skip(s);
   const auto contents_start = Clock::now();
   OutputWriter writer(threads, o.format, o.quality);
-  const StylizeSettings settings{o.content_dir, o.out_dir, ContentRecipe{o.content_size, o.crop}, o.alpha,
-                                 o.batch_size};
+  const StylizeSettings settings{o.content_dir, o.out_dir, content_recipe(o), o.alpha, o.batch_size};
   summary.skipped_contents = stylize_contents(planned, bank, net, settings, decoders, writer, recorder);
   summary.written = writer.written();
   summary.seconds = seconds_since(start);
