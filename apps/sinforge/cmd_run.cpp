@@ -59,6 +59,7 @@ void apply_run_flags(const cxxopts::ParseResult& r, RunOptions& o) {
   given(r, "threads", o.threads);
   o.device = r["device"].as<std::string>();
   o.precision = parse_precision(r["precision"].as<std::string>());
+  if (r.count("style-bank") != 0) o.style_bank = r["style-bank"].as<std::string>();
 }
 
 void apply_style_flags(const cxxopts::ParseResult& r, RunOptions& o) {

@@ -13,6 +13,7 @@ inline constexpr int kExitFailed = 1;  // the work could not complete
 inline constexpr int kExitUsage = 2;   // bad flags, settings or weight files: nothing was done
 
 int run_command(int argc, char** argv);
+int styles_command(int argc, char** argv);
 
 // Flags given explicitly (r.count) overwrite o: after a preset, so flags override it. Shared by the
 // commands that take the same flags.

@@ -17,6 +17,7 @@
 #include "sinforge/records.h"
 #include "sinforge/scan.h"
 #include "sinforge/style_bank.h"
+#include "sinforge/style_bank_file.h"
 #include "sinforge/stylizer.h"
 #include "sinforge/thread_pool.h"
 #include "sinforge/weights.h"
@@ -86,6 +87,18 @@ size_t worker_count(int requested) {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
+// The bank file a run reuses or builds: --style-bank, else a top-level file of the output folder (a folder
+// there would read as one more class to ImageFolder).
+BankRequest style_bank_request(const RunOptions& o, const std::vector<fs::path>& paintings) {
+  BankRequest request;
+  request.named_explicitly = !o.style_bank.empty();
+  request.file = request.named_explicitly ? o.style_bank : o.out_dir / "sinforge.styles.bank";
+  request.styles_dir = o.styles_dir;
+  request.found = paintings;
+  request.key = make_bank_key(o.styles_dir, paintings, o.vgg, o.precision, style_recipe(o));
+  return request;
+}
+
 }  // namespace
 
 void validate(const RunOptions& o) {
@@ -113,6 +126,8 @@ void validate(const RunOptions& o) {
   if (o.output_size < 0) throw UsageError("--output-size must be 0 (keep) or positive");
   if (o.output_size > 0 && o.crop == 0)
     throw UsageError("--output-size needs --crop: it shrinks the square result to NxN");
+  if (!o.style_bank.empty() && fs::is_directory(o.style_bank))
+    throw UsageError(format("--style-bank ", o.style_bank.string(), " is a folder; it names a file"));
   if (o.style_min_size < 0) throw UsageError("--style-min-size must be 0 (none) or positive");
   if (o.quality < 1 || o.quality > 100) throw UsageError("--quality must lie in [1, 100]");
   if (o.batch_size < 1) throw UsageError("--batch-size must be at least 1");
@@ -161,8 +176,8 @@ RunSummary run_stylize(const RunOptions& o) {
   const auto styles_start = Clock::now();
   ThreadPool decoders(threads);
   std::vector<SkippedInput> skipped_paintings;
-  const StyleBank bank = const StyleBank bank =
-      encode_paintings(o.styles_dir, paintings, style_recipe(o), net, decoders, skipped_paintings);
+  const StyleBank bank =
+      obtain_style_bank(style_bank_request(o, paintings), net, decoders, skipped_paintings);
   const double styles_seconds = seconds_since(styles_start);
   summary.paintings = bank.paintings.size();
   summary.skipped_paintings = skipped_paintings.size();
