@@ -80,7 +80,7 @@ TEST(ReducedDecode, BigPaintingDecodesReducedAndCloseToTheFullDecode) {
             << " bytes); full-size Lanczos " << ms(t3 - t2).count() << " ms; sin224 result max |diff| "
             << max_diff << ", mean " << mean_diff << "\n";
   // Not bit-exact (libjpeg's scaled IDCT is a different low-pass than Lanczos on full pixels), but close.
-  EXPECT_LE(max_diff, 8);  // measured: 2
+  EXPECT_LE(max_diff, 8);     // measured: 2
   EXPECT_LE(mean_diff, 1.0);  // measured: 0.31
 }
 
