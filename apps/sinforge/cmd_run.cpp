@@ -10,6 +10,7 @@
 #include "sinforge/error.h"
 #include "sinforge/log.h"
 #include "sinforge/network.h"
+#include "sinforge/preset.h"
 #include "sinforge/records.h"
 #include "sinforge/run.h"
 #include "sinforge/scan.h"
@@ -31,7 +32,47 @@ ImageFormat parse_format(const std::string& name) {
   throw UsageError("--format must be jpg or png, got '" + name + "'");
 }
 
+template <typename T>
+bool given(const cxxopts::ParseResult& r, const std::string& name, T& value) {
+  if (r.count(name) == 0) return false;
+  value = r[name].as<T>();
+  return true;
+}
+
 }  // namespace
+
+void apply_run_flags(const cxxopts::ParseResult& r, RunOptions& o) {
+  int num_styles = 0;
+  if (given(r, "num-styles", num_styles)) {
+    if (num_styles < 1) throw UsageError("--num-styles must be at least 1");
+    o.num_styles = static_cast<size_t>(num_styles);
+  }
+  given(r, "alpha", o.alpha);
+  given(r, "content-size", o.content_size);
+  given(r, "crop", o.crop);
+  given(r, "output-size", o.output_size);
+  given(r, "seed", o.seed);
+  std::string text;
+  if (given(r, "format", text)) o.format = parse_format(text);
+  given(r, "quality", o.quality);
+  if (given(r, "extensions", text)) o.extensions = parse_extensions(text);
+  apply_style_flags(r, o);
+  given(r, "batch-size", o.batch_size);
+  given(r, "threads", o.threads);
+  o.device = r["device"].as<std::string>();
+  o.precision = parse_precision(r["precision"].as<std::string>());
+  if (r.count("style-bank") != 0) o.style_bank = r["style-bank"].as<std::string>();
+}
+
+void apply_style_flags(const cxxopts::ParseResult& r, RunOptions& o) {
+  given(r, "style-size", o.style_size);
+  given(r, "style-min-size", o.style_min_size);
+  std::string text;
+  if (given(r, "style-crop", text) && !parse_style_crop(text, o.style_crop))
+    throw UsageError("--style-crop must be none or square, got '" + text + "'");
+  if (given(r, "style-filter", text) && !parse_resample_filter(text, o.style_filter))
+    throw UsageError("--style-filter must be bilinear, lanczos or box, got '" + text + "'");
+}
 
 int run_command(int argc, char** argv) {
   cxxopts::Options cli("sinforge run", "Stylize every image below --content with paintings from --styles.");
@@ -42,11 +83,17 @@ int run_command(int argc, char** argv) {
       ("out", "output folder (mirrors the content tree)", cxxopts::value<std::string>())
       ("vgg", "vgg_normalised.pth (default: see weights/README.md)", cxxopts::value<std::string>())
       ("decoder", "decoder.pth (default: see weights/README.md)", cxxopts::value<std::string>())
+      ("preset", "sin224, sin64, full or a YAML file (configs/); explicit flags override it", cxxopts::value<std::string>())
       ("num-styles", "paintings per content image", cxxopts::value<int>()->default_value("1"))
       ("alpha", "style strength in [0, 1]", cxxopts::value<float>()->default_value("1"))
       ("content-size", "content's shorter side (0 keeps the size)", cxxopts::value<int>()->default_value("0"))
-      ("style-size", "paintings' shorter side (0 keeps the size)", cxxopts::value<int>()->default_value("512"))
+      ("style-size", "paintings' shorter side (0 keeps the size); with --style-crop square the square's side", cxxopts::value<int>()->default_value("512"))
+      ("style-crop", "none, or square: crop each painting to its centred square first", cxxopts::value<std::string>()->default_value("none"))
+      ("style-filter", "resize filter for paintings: bilinear, lanczos or box", cxxopts::value<std::string>()->default_value("bilinear"))
+      ("style-min-size", "exclude paintings under N pixels on a side (0: none)", cxxopts::value<int>()->default_value("0"))
+      ("style-bank", "file of the paintings' statistics, built or reused (default: <out>/sinforge.styles.bank)", cxxopts::value<std::string>())
       ("crop", "centre crop of the content, after resizing (0: none)", cxxopts::value<int>()->default_value("0"))
+      ("output-size", "shrink each square result to NxN by area averaging (0: keep; needs --crop)", cxxopts::value<int>()->default_value("0"))
       ("seed", "seed of the painting choice", cxxopts::value<uint64_t>()->default_value("0"))
       ("format", "jpg or png", cxxopts::value<std::string>()->default_value("jpg"))
       ("quality", "JPEG quality 1..100", cxxopts::value<int>()->default_value("75"))
@@ -77,21 +124,9 @@ int run_command(int argc, char** argv) {
   o.content_dir = require("content");
   o.styles_dir = require("styles");
   o.out_dir = require("out");
-  const int num_styles = r["num-styles"].as<int>();
-  if (num_styles < 1) throw UsageError("--num-styles must be at least 1");
-  o.num_styles = static_cast<size_t>(num_styles);
-  o.alpha = r["alpha"].as<float>();
-  o.content_size = r["content-size"].as<int>();
-  o.style_size = r["style-size"].as<int>();
-  o.crop = r["crop"].as<int>();
-  o.seed = r["seed"].as<uint64_t>();
-  o.format = parse_format(r["format"].as<std::string>());
-  o.quality = r["quality"].as<int>();
-  o.device = r["device"].as<std::string>();
-  o.precision = parse_precision(r["precision"].as<std::string>());
-  o.batch_size = r["batch-size"].as<int>();
-  o.extensions = parse_extensions(r["extensions"].as<std::string>());
-  o.threads = r["threads"].as<int>();
+  // A preset first, then every flag given explicitly on top of it.
+  if (r.count("preset") != 0) apply_preset(resolve_preset(r["preset"].as<std::string>()), o);
+  apply_run_flags(r, o);
   o.shard =
       parse_shard(r["shard"].as<std::string>(),
                   r.count("shard-count") != 0 ? std::optional(r["shard-count"].as<size_t>()) : std::nullopt);

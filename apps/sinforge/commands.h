@@ -2,6 +2,10 @@
 // and returns the exit status; errors are thrown and mapped to statuses by main().
 #pragma once
 
+#include <cxxopts.hpp>
+
+#include "sinforge/run.h"
+
 namespace sinforge::cli {
 
 inline constexpr int kExitOk = 0;
@@ -9,5 +13,11 @@ inline constexpr int kExitFailed = 1;  // the work could not complete
 inline constexpr int kExitUsage = 2;   // bad flags, settings or weight files: nothing was done
 
 int run_command(int argc, char** argv);
+int styles_command(int argc, char** argv);
+
+// Flags given explicitly (r.count) overwrite o: after a preset, so flags override it. Shared by the
+// commands that take the same flags.
+void apply_run_flags(const cxxopts::ParseResult& r, RunOptions& o);
+void apply_style_flags(const cxxopts::ParseResult& r, RunOptions& o);
 
 }  // namespace sinforge::cli

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -111,9 +112,30 @@ cv::Mat decode_with_opencv(std::span<const uint8_t> bytes, int flags, const std:
   }
 }
 
-}  // namespace
+std::vector<uint8_t> read_file_bytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw DecodeError(format(path.string(), ": cannot open (", std::strerror(errno), ")"));
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw DecodeError(format(path.string(), ": read error"));
+  return bytes;
+}
 
-cv::Mat decode_image(std::span<const uint8_t> bytes, const std::string& name, const DecodeLimits& limits) {
+int reduced_color_flag(int reduction) {
+  switch (reduction) {
+    case 2:
+      return cv::IMREAD_REDUCED_COLOR_2;
+    case 4:
+      return cv::IMREAD_REDUCED_COLOR_4;
+    case 8:
+      return cv::IMREAD_REDUCED_COLOR_8;
+    default:
+      return cv::IMREAD_COLOR;
+  }
+}
+
+// decode_image with an optional JPEG reduction (min_side 0: none).
+cv::Mat decode(std::span<const uint8_t> bytes, const std::string& name, const DecodeLimits& limits,
+               int min_side) {
   if (bytes.empty()) throw DecodeError(format(name, ": empty file"));
   if (bytes.size() > static_cast<size_t>(INT32_MAX))
     throw DecodeError(format(name, ": file too large (>2 GiB)"));
@@ -144,7 +166,9 @@ cv::Mat decode_image(std::span<const uint8_t> bytes, const std::string& name, co
     }
     throw DecodeError(format(name, ": corrupt or truncated PNG"));
   }
-  decoded = decode_with_opencv(bytes, cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION, name);
+  const int reduction =
+      info.container == Container::kJpeg ? jpeg_reduction(info.width, info.height, min_side) : 1;
+  decoded = decode_with_opencv(bytes, reduced_color_flag(reduction) | cv::IMREAD_IGNORE_ORIENTATION, name);
   if (decoded.empty()) {
     switch (info.container) {
       case Container::kJpeg:
@@ -168,12 +192,33 @@ cv::Mat decode_image(std::span<const uint8_t> bytes, const std::string& name, co
   return decoded;
 }
 
+}  // namespace
+
+cv::Mat decode_image(std::span<const uint8_t> bytes, const std::string& name, const DecodeLimits& limits) {
+  return decode(bytes, name, limits, 0);
+}
+
 cv::Mat read_image(const std::filesystem::path& path, const DecodeLimits& limits) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw DecodeError(format(path.string(), ": cannot open (", std::strerror(errno), ")"));
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw DecodeError(format(path.string(), ": read error"));
-  return decode_image(bytes, path.string(), limits);
+  return decode(read_file_bytes(path), path.string(), limits, 0);
+}
+
+int jpeg_reduction(int64_t width, int64_t height, int min_side) {
+  if (min_side <= 0) return 1;
+  int best = 1;
+  for (int k : {2, 4, 8}) {
+    // libjpeg's scaled size: ceil(side / k).
+    if ((std::min(width, height) + k - 1) / k >= min_side) best = k;
+  }
+  return best;
+}
+
+cv::Mat decode_image_reduced(std::span<const uint8_t> bytes, const std::string& name, int min_side,
+                             const DecodeLimits& limits) {
+  return decode(bytes, name, limits, min_side);
+}
+
+cv::Mat read_image_reduced(const std::filesystem::path& path, int min_side, const DecodeLimits& limits) {
+  return decode(read_file_bytes(path), path.string(), limits, min_side);
 }
 
 std::vector<uint8_t> encode_image(const cv::Mat& rgb, ImageFormat format_, int jpeg_quality) {

@@ -21,6 +21,7 @@
 #include "sinforge/shard.h"
 #include "sinforge/stop.h"
 #include "sinforge/style_bank.h"
+#include "sinforge/style_bank_file.h"
 #include "sinforge/stylizer.h"
 #include "sinforge/thread_pool.h"
 #include "sinforge/weights.h"
@@ -67,6 +68,10 @@ nlohmann::json summary_json(const RunOptions& o, const RunSummary& s, const nloh
                    {"content_size", o.content_size},
                    {"style_size", o.style_size},
                    {"crop", o.crop},
+                   {"output_size", o.output_size},
+                   {"style_crop", to_string(o.style_crop)},
+                   {"style_filter", to_string(o.style_filter)},
+                   {"style_min_size", o.style_min_size},
                    {"seed", o.seed},
                    {"format", o.format == ImageFormat::kPng ? "png" : "jpg"},
                    {"quality", o.quality},
@@ -85,6 +90,18 @@ nlohmann::json summary_json(const RunOptions& o, const RunSummary& s, const nloh
 size_t worker_count(int requested) {
   if (requested > 0) return static_cast<size_t>(requested);
   return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// The bank file a run reuses or builds: --style-bank, else a top-level file of the output folder (a folder
+// there would read as one more class to ImageFolder).
+BankRequest style_bank_request(const RunOptions& o, const std::vector<fs::path>& paintings) {
+  BankRequest request;
+  request.named_explicitly = !o.style_bank.empty();
+  request.file = request.named_explicitly ? o.style_bank : o.out_dir / "sinforge.styles.bank";
+  request.styles_dir = o.styles_dir;
+  request.found = paintings;
+  request.key = make_bank_key(o.styles_dir, paintings, o.vgg, o.precision, style_recipe(o));
+  return request;
 }
 
 }  // namespace
@@ -111,6 +128,12 @@ void validate(const RunOptions& o) {
   if (o.crop < 0) throw UsageError("--crop must be 0 (none) or positive");
   if (o.crop > 0 && o.crop < kMinImageSide)
     throw UsageError(format("--crop must be at least ", kMinImageSide));
+  if (o.output_size < 0) throw UsageError("--output-size must be 0 (keep) or positive");
+  if (o.output_size > 0 && o.crop == 0)
+    throw UsageError("--output-size needs --crop: it shrinks the square result to NxN");
+  if (!o.style_bank.empty() && fs::is_directory(o.style_bank))
+    throw UsageError(format("--style-bank ", o.style_bank.string(), " is a folder; it names a file"));
+  if (o.style_min_size < 0) throw UsageError("--style-min-size must be 0 (none) or positive");
   if (o.quality < 1 || o.quality > 100) throw UsageError("--quality must lie in [1, 100]");
   if (o.batch_size < 1) throw UsageError("--batch-size must be at least 1");
   if (o.threads < 0) throw UsageError("--threads must be 0 (every core) or positive");
@@ -119,6 +142,12 @@ void validate(const RunOptions& o) {
   if (device.is_cpu() && o.precision != Precision::kFp32) {
     throw UsageError("--precision " + to_string(o.precision) + " needs a GPU; the CPU path computes in fp32");
   }
+}
+
+ContentRecipe content_recipe(const RunOptions& o) { return {o.content_size, o.crop, o.output_size}; }
+
+StyleRecipe style_recipe(const RunOptions& o) {
+  return {o.style_size, o.style_crop, o.style_filter, o.style_min_size};
 }
 
 RunSummary run_stylize(const RunOptions& o) {
@@ -155,7 +184,7 @@ RunSummary run_stylize(const RunOptions& o) {
   ThreadPool decoders(threads);
   std::vector<SkippedInput> skipped_paintings;
   const StyleBank bank =
-      encode_paintings(o.styles_dir, paintings, StyleRecipe{o.style_size}, net, decoders, skipped_paintings);
+      obtain_style_bank(style_bank_request(o, paintings), net, decoders, skipped_paintings);
   const double styles_seconds = seconds_since(styles_start);
   summary.paintings = bank.paintings.size();
   summary.skipped_paintings = skipped_paintings.size();
@@ -187,7 +216,7 @@ RunSummary run_stylize(const RunOptions& o) {
   }
   const auto contents_start = Clock::now();
   OutputWriter writer(threads, o.format, o.quality);
-  const StylizeSettings settings{o.content_dir, o.out_dir,    ContentRecipe{o.content_size, o.crop},
+  const StylizeSettings settings{o.content_dir, o.out_dir,    content_recipe(o),
                                  o.alpha,       o.batch_size, std::move(resumed.existing_outputs)};
   try {
     summary.skipped_contents =

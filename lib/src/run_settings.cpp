@@ -7,6 +7,7 @@
 #include "sinforge/error.h"
 #include "sinforge/image_io.h"
 #include "sinforge/pairing.h"
+#include "sinforge/recipe.h"
 #include "sinforge/weights.h"
 
 namespace sinforge {
@@ -37,6 +38,10 @@ nlohmann::json output_settings(const RunOptions& o, const std::string& vgg_sha25
           {"content_size", o.content_size},
           {"style_size", o.style_size},
           {"crop", o.crop},
+          {"output_size", o.output_size},
+          {"style_crop", to_string(o.style_crop)},
+          {"style_filter", to_string(o.style_filter)},
+          {"style_min_size", o.style_min_size},
           {"seed", o.seed},
           {"precision", to_string(o.precision)},
           {"format", png ? "png" : "jpg"},

@@ -19,7 +19,12 @@ struct PreparedPainting {
 PreparedPainting load_painting(const std::filesystem::path& file, size_t index, const StyleRecipe& recipe) {
   PreparedPainting p{index, {}, {}};
   try {
-    p.image = prepare_style(read_image(file), recipe);
+    // A painting the recipe shrinks anyway is decoded at reduced scale (image_io.h): tens of megapixels
+    // would otherwise cost seconds and gigabytes each.
+    const cv::Mat decoded = read_image_reduced(file, style_decode_min_side(recipe));
+    p.error = below_min_size_reason(decoded, recipe);
+    if (!p.error.empty()) return p;
+    p.image = prepare_style(decoded, recipe);
     p.error = too_small_reason(p.image);
   } catch (const std::exception& e) {
     p.error = e.what();

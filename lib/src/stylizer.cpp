@@ -48,10 +48,12 @@ void stylize_batch(const std::vector<PreparedContent>& batch, const std::vector<
     const at::Tensor out = net.stylize_features(features, bank.mean, bank.std, style_index, settings.alpha);
     std::vector<cv::Mat> results = tensor_to_images(out, w, h);
     for (size_t b = 0; b < batch.size(); ++b) {
+      // The hook for the recipe's last step (the 64x64 shrink); a GPU pipeline would do it on the device.
+      results[b] = finish_output(results[b], settings.recipe);
       const PlannedContent& p = planned[batch[b].index];
       if (settings.existing_outputs.count(p.outputs[k]) != 0) continue;  // kept from an earlier run
       ManifestEntry entry{p.relative.generic_string(), bank.paintings[p.paintings[k]].generic_string(),
-                          p.outputs[k].generic_string(), w, h};
+                          p.outputs[k].generic_string(), results[b].cols, results[b].rows};
       writer.write(settings.out_dir / p.outputs[k], std::move(results[b]),
                    [&recorder, entry = std::move(entry)] { recorder.record_output(entry); });
     }

@@ -26,6 +26,19 @@ cv::Mat decode_image(std::span<const uint8_t> bytes, const std::string& name_for
 // Reads the whole file and decodes it; a file that cannot be read also throws DecodeError.
 cv::Mat read_image(const std::filesystem::path& path, const DecodeLimits& limits = {});
 
+// The largest libjpeg DCT scaling (1, 2, 4 or 8) that keeps a width x height JPEG at least min_side pixels
+// on both sides once decoded (libjpeg rounds the scaled size up). min_side 0: 1 (full size).
+int jpeg_reduction(int64_t width, int64_t height, int min_side);
+
+// As decode_image/read_image, but a JPEG is decoded at reduced scale (OpenCV's IMREAD_REDUCED_COLOR_2/4/8,
+// which libjpeg computes in the DCT domain) when it stays at least min_side on both sides: a painting of
+// tens of megapixels that the recipe shrinks anyway then costs a fraction of the time and memory. The
+// result is not bit-exact with a full decode followed by the same resize (close: see the README). Other
+// formats decode at full size. The pixel cap applies to the file's full size, read from its header.
+cv::Mat decode_image_reduced(std::span<const uint8_t> bytes, const std::string& name_for_errors, int min_side,
+                             const DecodeLimits& limits = {});
+cv::Mat read_image_reduced(const std::filesystem::path& path, int min_side, const DecodeLimits& limits = {});
+
 enum class ImageFormat { kJpeg, kPng };
 
 // JPEG: baseline, 4:2:0 chroma subsampling (Pillow's default), quality 1..100 (Pillow's default is 75).

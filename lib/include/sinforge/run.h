@@ -25,6 +25,11 @@ struct RunOptions {
   int content_size = 0;  // shorter side; 0 keeps the size
   int style_size = 512;  // shorter side; 0 keeps the size
   int crop = 0;          // centre crop of the content after resizing; 0: none
+  int output_size = 0;   // shrink each (square) result to NxN by area averaging after stylization; 0: keep
+  StyleCrop style_crop = StyleCrop::kNone;  // kSquare: paintings cropped to their centred square first
+  ResampleFilter style_filter = ResampleFilter::kBilinear;
+  int style_min_size = 0;            // paintings under this on a side are excluded; 0: none
+  std::filesystem::path style_bank;  // the paintings' statistics file; empty: <out>/sinforge.styles.bank
   uint64_t seed = 0;
   ImageFormat format = ImageFormat::kJpeg;
   int quality = 75;  // Pillow's default, as the reference tools write
@@ -39,6 +44,10 @@ struct RunOptions {
 
 // Every check that can be made before work starts; throws UsageError naming the flag.
 void validate(const RunOptions& options);
+
+// The recipes the options describe (recipe.h).
+ContentRecipe content_recipe(const RunOptions& options);
+StyleRecipe style_recipe(const RunOptions& options);
 
 struct RunSummary {
   size_t contents = 0;          // content images found
