@@ -2,26 +2,17 @@
 // validate(), so the CLI stays a thin layer.
 #include <cxxopts.hpp>
 
-#include <iostream>
-#include <optional>
 #include <string>
 
 #include "commands.h"
+#include "run_flags.h"
 #include "sinforge/error.h"
 #include "sinforge/log.h"
-#include "sinforge/network.h"
 #include "sinforge/records.h"
 #include "sinforge/run.h"
-#include "sinforge/scan.h"
-#include "sinforge/weights_locator.h"
 
 namespace sinforge::cli {
 namespace {
-
-std::optional<std::filesystem::path> optional_path(const cxxopts::ParseResult& r, const std::string& name) {
-  if (r.count(name) == 0) return std::nullopt;
-  return std::filesystem::path(r[name].as<std::string>());
-}
 
 ImageFormat parse_format(const std::string& name) {
   if (name == "jpg" || name == "jpeg") return ImageFormat::kJpeg;
@@ -33,64 +24,30 @@ ImageFormat parse_format(const std::string& name) {
 
 int run_command(int argc, char** argv) {
   cxxopts::Options cli("sinforge run", "Stylize every image below --content with paintings from --styles.");
+  add_shared_run_flags(cli);
   // clang-format off
   cli.add_options()
-      ("content", "folder tree of content images", cxxopts::value<std::string>())
-      ("styles", "folder tree of paintings", cxxopts::value<std::string>())
       ("out", "output folder (mirrors the content tree)", cxxopts::value<std::string>())
-      ("vgg", "vgg_normalised.pth (default: see weights/README.md)", cxxopts::value<std::string>())
-      ("decoder", "decoder.pth (default: see weights/README.md)", cxxopts::value<std::string>())
       ("num-styles", "paintings per content image", cxxopts::value<int>()->default_value("1"))
-      ("alpha", "style strength in [0, 1]", cxxopts::value<float>()->default_value("1"))
-      ("content-size", "content's shorter side (0 keeps the size)", cxxopts::value<int>()->default_value("0"))
-      ("style-size", "paintings' shorter side (0 keeps the size)", cxxopts::value<int>()->default_value("512"))
-      ("crop", "centre crop of the content, after resizing (0: none)", cxxopts::value<int>()->default_value("0"))
-      ("seed", "seed of the painting choice", cxxopts::value<uint64_t>()->default_value("0"))
       ("format", "jpg or png", cxxopts::value<std::string>()->default_value("jpg"))
       ("quality", "JPEG quality 1..100", cxxopts::value<int>()->default_value("75"))
-      ("device", "auto, cpu, cuda or cuda:I", cxxopts::value<std::string>()->default_value("auto"))
-      ("precision", "fp32, fp16 or bf16 (fp16/bf16 on GPU only)", cxxopts::value<std::string>()->default_value("fp32"))
       ("batch-size", "images per network batch", cxxopts::value<int>()->default_value("4"))
-      ("extensions", "image extensions to scan for, case-insensitive", cxxopts::value<std::string>()->default_value("jpg,jpeg,png"))
-      ("threads", "worker threads (0: every core)", cxxopts::value<int>()->default_value("0"))
-      ("log-level", "debug, info, warn, error or off", cxxopts::value<std::string>()->default_value("info"))
-      ("h,help", "print this help");
+      ("progress-interval", "seconds between progress lines when stderr is no terminal (0: no progress)", cxxopts::value<double>()->default_value("30"));
   // clang-format on
-  const cxxopts::ParseResult r = cli.parse(argc, argv);
-  if (r.count("help") != 0) {
-    std::cout << cli.help() << '\n';
-    return kExitOk;
-  }
-  if (!r.unmatched().empty()) throw UsageError("unexpected argument '" + r.unmatched()[0] + "'");
-  log::set_level(log::parse_level(r["log-level"].as<std::string>()));
+  cxxopts::ParseResult r;
+  if (!parse_command_line(cli, argc, argv, r)) return kExitOk;
 
-  RunOptions o;
-  const auto require = [&](const char* name) {
-    if (r.count(name) == 0) throw UsageError(std::string("--") + name + " is required");
-    return std::filesystem::path(r[name].as<std::string>());
-  };
-  o.content_dir = require("content");
-  o.styles_dir = require("styles");
-  o.out_dir = require("out");
+  RunOptions o = read_shared_run_flags(r);
+  o.out_dir = required_path(r, "out");
   const int num_styles = r["num-styles"].as<int>();
   if (num_styles < 1) throw UsageError("--num-styles must be at least 1");
   o.num_styles = static_cast<size_t>(num_styles);
-  o.alpha = r["alpha"].as<float>();
-  o.content_size = r["content-size"].as<int>();
-  o.style_size = r["style-size"].as<int>();
-  o.crop = r["crop"].as<int>();
-  o.seed = r["seed"].as<uint64_t>();
   o.format = parse_format(r["format"].as<std::string>());
   o.quality = r["quality"].as<int>();
-  o.device = r["device"].as<std::string>();
-  o.precision = parse_precision(r["precision"].as<std::string>());
   o.batch_size = r["batch-size"].as<int>();
-  o.extensions = parse_extensions(r["extensions"].as<std::string>());
-  o.threads = r["threads"].as<int>();
+  o.progress_interval = r["progress-interval"].as<double>();
   validate(o);  // flags first: a bad flag is reported even when the weights are missing too
-  const WeightPaths weights = locate_weights(optional_path(r, "vgg"), optional_path(r, "decoder"));
-  o.vgg = weights.vgg;
-  o.decoder = weights.decoder;
+  locate_weight_flags(r, o);
 
   const RunSummary s = run_stylize(o);
   log::info(format("done: ", s.written, " images written to ", o.out_dir.string(), ", ", s.skipped_contents,

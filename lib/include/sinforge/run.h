@@ -32,7 +32,8 @@ struct RunOptions {
   Precision precision = Precision::kFp32;
   int batch_size = 4;
   std::vector<std::string> extensions = {"jpg", "jpeg", "png"};
-  int threads = 0;  // 0: every core
+  int threads = 0;                // 0: every core
+  double progress_interval = 30;  // seconds between progress log lines when stderr is no terminal; 0: none
 };
 
 // Every check that can be made before work starts; throws UsageError naming the flag.
