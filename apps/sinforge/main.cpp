@@ -15,6 +15,8 @@ const char* kUsage = R"(usage: sinforge <command> [flags]
 
 commands:
   run       stylize a folder tree of content images with a folder tree of paintings
+  preview   write a contact sheet (content | painting | result) of a few samples
+  verify    check that every output a run recorded exists and decodes at its size
   version   print the version
   help      print this text; 'sinforge <command> --help' describes a command's flags
 )";
@@ -25,6 +27,8 @@ int main(int argc, char** argv) {
   const std::string command = argc > 1 ? argv[1] : "help";
   try {
     if (command == "run") return sinforge::cli::run_command(argc - 1, argv + 1);
+    if (command == "preview") return sinforge::cli::preview_command(argc - 1, argv + 1);
+    if (command == "verify") return sinforge::cli::verify_command(argc - 1, argv + 1);
     if (command == "version" || command == "--version") {
       std::cout << "sinforge " << sinforge::version() << '\n';
       return sinforge::cli::kExitOk;
