@@ -29,22 +29,27 @@ std::vector<std::string> outputs_below(const fs::path& root) {
 
 class OddInput : public ::testing::Test {
  protected:
-  // One tree of odd inputs and one run over it, shared by the tests of this file.
+  // One tree of odd inputs, shared by the tests of this file; the run over it is made on first use.
   static void SetUpTestSuite() {
     dir_ = new TempDir();
     auto r = testing::run_reference("make_odd_inputs.py", quote(dir_->path()));
     ASSERT_EQ(r.exit_code, 0) << r.output;
     r = testing::run_reference("write_demo_weights.py", quote(dir_->path() / "weights"));
     ASSERT_EQ(r.exit_code, 0) << r.output;
-    // timeout: a symlink cycle must not hang the scan.
-    run_ = new testing::CommandResult(testing::run_command("timeout 300 " + quote(testing::cli()) + " run" +
-                                                           flags() + " --out " + quote(out())));
   }
   static void TearDownTestSuite() {
     delete run_;
     delete dir_;
     run_ = nullptr;
     dir_ = nullptr;
+  }
+  static const testing::CommandResult& odd_run() {
+    // timeout: a symlink cycle must not hang the scan.
+    if (run_ == nullptr) {
+      run_ = new testing::CommandResult(testing::run_command("timeout 300 " + quote(testing::cli()) + " run" +
+                                                             flags() + " --out " + quote(out())));
+    }
+    return *run_;
   }
   static std::string flags() {
     return " --content " + quote(*dir_ / "content") + " --styles " + quote(*dir_ / "styles") +
@@ -59,7 +64,8 @@ class OddInput : public ::testing::Test {
 };
 
 TEST_F(OddInput, OneOutputPerGoodInputUnderTheMirroredName) {
-  ASSERT_EQ(run_->exit_code, 0) << run_->output;
+  const auto& run = odd_run();
+  ASSERT_EQ(run.exit_code, 0) << run.output;
   // The symlinked folder "alias" -> "real" holds the same file as "real": listed once, under the first
   // path in sorted order. "loop/back" -> ".." is a cycle: nothing below it is listed again.
   const std::vector<std::string> expected = {
@@ -84,7 +90,8 @@ TEST_F(OddInput, OneOutputPerGoodInputUnderTheMirroredName) {
 }
 
 TEST_F(OddInput, OutputsKeepTheStoredSize) {
-  ASSERT_EQ(run_->exit_code, 0) << run_->output;
+  const auto& run = odd_run();
+  ASSERT_EQ(run.exit_code, 0) << run.output;
   // Sizes as make_odd_inputs.py stores them; EXIF orientation 6 would show 40x64 but is ignored.
   const std::map<std::string, std::pair<int, int>> sizes = {
       {"exif_rotated.jpg", {64, 40}}, {"cmyk.jpg", {48, 40}},       {"gray.jpg", {40, 32}},
@@ -104,13 +111,14 @@ TEST_F(OddInput, OutputsKeepTheStoredSize) {
 }
 
 TEST_F(OddInput, EverySkipIsRecordedWithItsReason) {
-  ASSERT_EQ(run_->exit_code, 0) << run_->output;
+  const auto& run = odd_run();
+  ASSERT_EQ(run.exit_code, 0) << run.output;
   const auto rows = read_csv(skipped_path(out(), ShardId{}));
   ASSERT_FALSE(rows.empty());
   EXPECT_EQ(rows[0], (std::vector<std::string>{"kind", "path", "reason"}));
   std::map<std::string, std::pair<std::string, std::string>> skipped;  // path -> (kind, reason)
   for (size_t i = 1; i < rows.size(); ++i) skipped[rows[i][1]] = {rows[i][0], rows[i][2]};
-  ASSERT_EQ(skipped.size(), 5u) << run_->output;
+  ASSERT_EQ(skipped.size(), 5u) << run.output;
   for (const char* name : {"empty.jpg", "garbage.png", "truncated.jpg", "tiny.jpg"}) {
     ASSERT_EQ(skipped.count(name), 1u) << name;
     EXPECT_EQ(skipped[name].first, "content") << name;
@@ -124,7 +132,7 @@ TEST_F(OddInput, EverySkipIsRecordedWithItsReason) {
   EXPECT_EQ(skipped["unreadable.jpg"].first, "painting");
   // The log names each skipped file.
   for (const char* name : {"empty.jpg", "garbage.png", "truncated.jpg", "tiny.jpg", "unreadable.jpg"}) {
-    EXPECT_NE(run_->output.find(name), std::string::npos) << name;
+    EXPECT_NE(run.output.find(name), std::string::npos) << name;
   }
 }
 

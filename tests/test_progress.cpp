@@ -62,6 +62,17 @@ TEST(Progress, TerminalRedrawsInPlaceAtMostFourTimesASecond) {
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1);
 }
 
+TEST(Progress, AnAbandonedTerminalLineIsEnded) {
+  FakeClock clock;
+  std::ostringstream out;
+  {
+    Progress progress(10, ProgressMode::kTerminal, 30, {clock.fn(), &out, {}});
+    clock.now += 1;
+    progress.done(1);  // drawn; then an error unwinds without finish()
+  }
+  EXPECT_EQ(out.str().back(), '\n') << "an error message after this must start its own line";
+}
+
 TEST(Progress, LogModeWritesOneLineEveryInterval) {
   FakeClock clock;
   std::vector<std::string> lines;

@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <stdexcept>
 
 #include "sinforge/image_io.h"
 #include "sinforge/records.h"
@@ -20,25 +21,28 @@ using testing::TempDir;
 
 class Verify : public ::testing::Test {
  protected:
-  // One real run, copied by each test that damages it.
-  static void SetUpTestSuite() {
-    run_ = new TempDir();
-    const auto w = testing::run_reference("write_demo_weights.py", quote(*run_ / "weights"));
-    ASSERT_EQ(w.exit_code, 0) << w.output;
-    const auto r = testing::run_command(
-        quote(testing::cli()) + " run --content " + quote(testing::samples_dir() / "content") + " --styles " +
-        quote(testing::samples_dir() / "styles") + " --out " + quote(*run_ / "out") +
-        " --content-size 32 --style-size 32 --device cpu --log-level warn --vgg " +
-        quote(*run_ / "weights" / "vgg_normalised.pth") + " --decoder " +
-        quote(*run_ / "weights" / "decoder.pth"));
-    ASSERT_EQ(r.exit_code, 0) << r.output;
+  // One real run, made on first use (the library-level tests need none), copied by each test that damages it.
+  static fs::path run_folder() {
+    if (run_ == nullptr) {
+      run_ = new TempDir();
+      const auto w = testing::run_reference("write_demo_weights.py", quote(*run_ / "weights"));
+      if (w.exit_code != 0) throw std::runtime_error(w.output);
+      const auto r = testing::run_command(
+          quote(testing::cli()) + " run --content " + quote(testing::samples_dir() / "content") +
+          " --styles " + quote(testing::samples_dir() / "styles") + " --out " + quote(*run_ / "out") +
+          " --content-size 32 --style-size 32 --device cpu --log-level warn --vgg " +
+          quote(*run_ / "weights" / "vgg_normalised.pth") + " --decoder " +
+          quote(*run_ / "weights" / "decoder.pth"));
+      if (r.exit_code != 0) throw std::runtime_error(r.output);
+    }
+    return *run_ / "out";
   }
   static void TearDownTestSuite() {
     delete run_;
     run_ = nullptr;
   }
   fs::path copy_of_run() {
-    fs::copy(*run_ / "out", tmp_ / "out", fs::copy_options::recursive);
+    fs::copy(run_folder(), tmp_ / "out", fs::copy_options::recursive);
     return tmp_ / "out";
   }
   static testing::CommandResult verify(const fs::path& out) {
@@ -49,7 +53,7 @@ class Verify : public ::testing::Test {
 };
 
 TEST_F(Verify, ARunsFolderIsClean) {
-  const auto r = verify(*run_ / "out");
+  const auto r = verify(run_folder());
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("5 entries, 5 ok, 0 missing, 0 broken, 0 duplicates, 0 shard summaries missing"),
             std::string::npos)

@@ -56,6 +56,10 @@ Progress::Progress(size_t total, ProgressMode mode, double interval_seconds, Pro
   start_ = last_shown_ = sinks_.clock();
 }
 
+Progress::~Progress() {
+  if (mode_ == ProgressMode::kTerminal && drawn_ && !finished_) *sinks_.terminal << '\n' << std::flush;
+}
+
 void Progress::done(size_t images) {
   const std::lock_guard lock(mutex_);
   counts_.done += images;
@@ -98,6 +102,7 @@ void Progress::maybe_show(bool force) {
   }
   // Carriage return and erase-to-end-of-line: the line is redrawn in place, a shorter one leaves no tail.
   *sinks_.terminal << "\r\033[K" << line << std::flush;
+  drawn_ = true;
 }
 
 }  // namespace sinforge

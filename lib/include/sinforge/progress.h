@@ -41,6 +41,8 @@ class Progress {
  public:
   // interval_seconds: kLog's spacing of lines; kTerminal redraws at most every redraw_seconds.
   Progress(size_t total, ProgressMode mode, double interval_seconds, ProgressSinks sinks = {});
+  // Ends a drawn terminal line when finish() was not reached (an error), so the error starts a line.
+  ~Progress();
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
 
@@ -62,6 +64,7 @@ class Progress {
   double start_ = 0;
   double last_shown_ = 0;
   bool finished_ = false;
+  bool drawn_ = false;  // a terminal line is on the screen
   ProgressCounts counts_;
 };
 
