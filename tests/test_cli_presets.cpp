@@ -180,7 +180,8 @@ TEST_F(CliPresets, StaleOrCorruptBanksAreRebuiltOrRefused) {
   // At the default place: rebuilt, with what changed in the log.
   r = run(tmp_ / "a", flags, "info");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  r = run(tmp_ / "a", "--content-size 32 --style-size 36", "info");
+  // Other settings into the same folder need --overwrite (the settings record refuses them otherwise).
+  r = run(tmp_ / "a", "--content-size 32 --style-size 36 --overwrite", "info");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("style-size 32 -> 36"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("style bank written"), std::string::npos) << r.output;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "commands.h"
+#include "run_flags.h"
 #include "sinforge/error.h"
 #include "sinforge/log.h"
 #include "sinforge/preset.h"

@@ -2,10 +2,6 @@
 // and returns the exit status; errors are thrown and mapped to statuses by main().
 #pragma once
 
-#include <cxxopts.hpp>
-
-#include "sinforge/run.h"
-
 namespace sinforge::cli {
 
 inline constexpr int kExitOk = 0;
@@ -14,10 +10,7 @@ inline constexpr int kExitUsage = 2;   // bad flags, settings or weight files: n
 
 int run_command(int argc, char** argv);
 int styles_command(int argc, char** argv);
-
-// Flags given explicitly (r.count) overwrite o: after a preset, so flags override it. Shared by the
-// commands that take the same flags.
-void apply_run_flags(const cxxopts::ParseResult& r, RunOptions& o);
-void apply_style_flags(const cxxopts::ParseResult& r, RunOptions& o);
+int preview_command(int argc, char** argv);
+int verify_command(int argc, char** argv);
 
 }  // namespace sinforge::cli

@@ -16,6 +16,8 @@ const char* kUsage = R"(usage: sinforge <command> [flags]
 commands:
   run       stylize a folder tree of content images with a folder tree of paintings
   styles    encode the paintings once into a style bank file (run does this by itself when needed)
+  preview   write a contact sheet (content | painting | result) of a few samples
+  verify    check that every output a run recorded exists and decodes at its size
   version   print the version
   help      print this text; 'sinforge <command> --help' describes a command's flags
 )";
@@ -27,6 +29,8 @@ int main(int argc, char** argv) {
   try {
     if (command == "run") return sinforge::cli::run_command(argc - 1, argv + 1);
     if (command == "styles") return sinforge::cli::styles_command(argc - 1, argv + 1);
+    if (command == "preview") return sinforge::cli::preview_command(argc - 1, argv + 1);
+    if (command == "verify") return sinforge::cli::verify_command(argc - 1, argv + 1);
     if (command == "version" || command == "--version") {
       std::cout << "sinforge " << sinforge::version() << '\n';
       return sinforge::cli::kExitOk;

@@ -137,6 +137,7 @@ void validate(const RunOptions& o) {
   if (o.quality < 1 || o.quality > 100) throw UsageError("--quality must lie in [1, 100]");
   if (o.batch_size < 1) throw UsageError("--batch-size must be at least 1");
   if (o.threads < 0) throw UsageError("--threads must be 0 (every core) or positive");
+  if (!(o.progress_interval >= 0)) throw UsageError("--progress-interval must be 0 (none) or positive");
   if (o.extensions.empty()) throw UsageError("--extensions names no extension");
   const at::Device device = parse_device(o.device);
   if (device.is_cpu() && o.precision != Precision::kFp32) {
@@ -216,8 +217,10 @@ RunSummary run_stylize(const RunOptions& o) {
   }
   const auto contents_start = Clock::now();
   OutputWriter writer(threads, o.format, o.quality);
-  const StylizeSettings settings{o.content_dir, o.out_dir,    content_recipe(o),
-                                 o.alpha,       o.batch_size, std::move(resumed.existing_outputs)};
+  StylizeSettings settings{o.content_dir, o.out_dir,    content_recipe(o),
+                           o.alpha,       o.batch_size, std::move(resumed.existing_outputs)};
+  settings.progress_mode = o.progress_interval > 0 ? progress_mode_for_stderr() : ProgressMode::kOff;
+  settings.progress_interval = o.progress_interval;
   try {
     summary.skipped_contents =
         stylize_contents(resumed.remaining, bank, net, settings, decoders, writer, recorder);

@@ -1,6 +1,5 @@
 #include "sinforge/stylizer.h"
 
-#include <chrono>
 #include <string>
 
 #include "sinforge/image_io.h"
@@ -11,8 +10,6 @@
 
 namespace sinforge {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 struct PreparedContent {
   size_t index = 0;
@@ -71,16 +68,13 @@ size_t stylize_contents(const std::vector<PlannedContent>& planned, const StyleB
     return load_content(settings.content_dir / planned[i].relative, i, settings.recipe);
   });
   std::vector<PreparedContent> batch;
-  auto last_report = Clock::now();
+  Progress progress(planned.size(), settings.progress_mode, settings.progress_interval);
   const auto flush = [&] {
     if (batch.empty()) return;
     stylize_batch(batch, planned, bank, net, settings, writer, recorder);
+    progress.done(batch.size());
     batch.clear();
     recorder.flush();
-    if (Clock::now() - last_report >= std::chrono::seconds(10)) {
-      last_report = Clock::now();
-      log::info(format("written ", writer.written(), " images, ", skipped, " inputs skipped"));
-    }
   };
   PreparedContent c;
   // A stop request ends the loop between images: the batch gathered so far is finished and written.
@@ -90,6 +84,7 @@ size_t stylize_contents(const std::vector<PlannedContent>& planned, const StyleB
       log::warn(format("content image skipped: ", path.string(), ": ", c.error));
       recorder.record_skip({"content", planned[c.index].relative, c.error});
       ++skipped;
+      progress.skipped(1);
       continue;
     }
     // Only images of one size share a batch; a batch also ends at batch_size.
@@ -102,6 +97,7 @@ size_t stylize_contents(const std::vector<PlannedContent>& planned, const StyleB
   flush();
   writer.finish();
   recorder.flush();
+  progress.finish();
   return skipped;
 }
 

@@ -40,6 +40,7 @@ struct RunOptions {
   int threads = 0;         // 0: every core
   ShardId shard;           // which part of the content list this process does (shard.h)
   bool overwrite = false;  // recompute every output, even with other settings recorded (run_settings.h)
+  double progress_interval = 30;  // seconds between progress log lines when stderr is no terminal; 0: none
 };
 
 // Every check that can be made before work starts; throws UsageError naming the flag.

@@ -9,6 +9,7 @@
 #include "sinforge/network.h"
 #include "sinforge/output_writer.h"
 #include "sinforge/plan.h"
+#include "sinforge/progress.h"
 #include "sinforge/recipe.h"
 #include "sinforge/records.h"
 #include "sinforge/style_bank.h"
@@ -23,6 +24,8 @@ struct StylizeSettings {
   float alpha = 1.f;
   int batch_size = 4;
   std::set<std::filesystem::path> existing_outputs;  // written by an earlier run: not written again
+  ProgressMode progress_mode = ProgressMode::kOff;
+  double progress_interval = 30;  // seconds between log lines (ProgressMode::kLog)
 };
 
 // Stylizes every planned content image: outputs go to the writer and, once written, into the recorder's

@@ -1,0 +1,42 @@
+// `sinforge verify`: is an output folder what its records say? Every manifest entry's output must exist and
+// decode at its recorded size; when the shards wrote summaries, every shard must have one (a shard without
+// it did not finish). Reads the records of records.h; writes nothing.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "sinforge/thread_pool.h"
+
+namespace sinforge {
+
+struct VerifyProblem {
+  std::string kind;    // "missing", "broken", "duplicate" or "summary"
+  std::string path;    // the output (relative to the folder) or, for "summary", the missing summary's name
+  std::string reason;  // why, for the user
+};
+
+struct VerifyReport {
+  size_t entries = 0;     // manifest rows, all shards
+  size_t ok = 0;          // distinct outputs present, decodable, of the recorded size
+  size_t missing = 0;     // distinct outputs not there
+  size_t broken = 0;      // distinct outputs that do not decode or have another size
+  size_t duplicates = 0;  // rows naming an output an earlier row named (two shards, or a rerun appending)
+  size_t missing_summaries = 0;
+  std::vector<VerifyProblem> problems;  // in manifest order, then the summaries
+
+  // Nothing missing or broken, no shard without its summary. Duplicates are reported but harmless: the
+  // pairing is deterministic, so both writers wrote the same image.
+  bool clean() const { return missing == 0 && broken == 0 && missing_summaries == 0; }
+  std::string summary_line() const;  // "12 entries, 10 ok, 1 missing, 1 broken, 0 duplicates, ..."
+};
+
+// Throws UsageError when out_dir is no folder or holds no manifest. Decodes on pool.
+VerifyReport verify_output(const std::filesystem::path& out_dir, ThreadPool& pool);
+
+// The shard summaries (sinforge.summary.shard-K-of-N.json) missing from out_dir, for every N that a
+// manifest or summary there names. Empty when no summary exists at all (a run that never wrote one).
+std::vector<std::string> missing_summaries(const std::filesystem::path& out_dir);
+
+}  // namespace sinforge
