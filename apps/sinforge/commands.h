@@ -9,5 +9,6 @@ inline constexpr int kExitFailed = 1;  // the work could not complete
 inline constexpr int kExitUsage = 2;   // bad flags, settings or weight files: nothing was done
 
 int run_command(int argc, char** argv);
+int bench_command(int argc, char** argv);
 
 }  // namespace sinforge::cli

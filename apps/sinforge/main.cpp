@@ -15,6 +15,7 @@ const char* kUsage = R"(usage: sinforge <command> [flags]
 
 commands:
   run       stylize a folder tree of content images with a folder tree of paintings
+  bench     measure images/s of each stage and end to end (synthetic data unless told otherwise)
   version   print the version
   help      print this text; 'sinforge <command> --help' describes a command's flags
 )";
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
   const std::string command = argc > 1 ? argv[1] : "help";
   try {
     if (command == "run") return sinforge::cli::run_command(argc - 1, argv + 1);
+    if (command == "bench") return sinforge::cli::bench_command(argc - 1, argv + 1);
     if (command == "version" || command == "--version") {
       std::cout << "sinforge " << sinforge::version() << '\n';
       return sinforge::cli::kExitOk;
