@@ -109,7 +109,9 @@ class Pipeline {
         std::vector<int64_t> index;
         for (const PreparedContent& c : batch)
           index.push_back(static_cast<int64_t>(planned_[c.index].paintings[k]));
-        const at::Tensor style_index = at::tensor(index, at::kLong).to(device);
+        at::Tensor style_index = at::tensor(index, at::kLong);
+        // A blocking copy from pageable memory would wait for the stream (the previous batch) to drain.
+        if (device.is_cuda()) style_index = style_index.pin_memory().to(device, /*non_blocking=*/true);
         const at::Tensor bytes =
             stylized_bytes(net_, input, features, style_index, bank_, settings_.alpha, w, h);
         PendingOutput out;
