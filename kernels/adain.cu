@@ -1,223 +1,428 @@
-// AdaIN kernels. One thread block per (sample, channel) for NCHW; one block per (sample, 32 channels) for
-// NHWC so that neighbouring threads read neighbouring channels. Both reduce with Welford's update in fp32.
-#include "sinforge_kernels/adain.h"
-
+// AdaIN kernels (see the header for the mathematics and the split of large planes).
+// NCHW: one block per (channel, sample[, chunk]), 16-byte loads and stores when the plane allows them.
+// NHWC: one block per (32 channels, sample[, chunk]) so that neighbouring threads read neighbouring channels.
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
+
+#include "sinforge_kernels/adain.h"
 
 namespace sinforge::kernels {
 namespace {
 
 constexpr int kThreads = 256;
 constexpr int kWarp = 32;
+constexpr int kRows = kThreads / kWarp;  // NHWC: positions walked in parallel per block
+// Planes are split only when they are large and too few to fill the GPU (an H100 has 132 SMs).
+constexpr int64_t kSplitMinHw = 32768;
+constexpr int64_t kTargetBlocks = 528;
+constexpr int64_t kMaxChunks = 64;
+constexpr int64_t kChunkAlign = 16;  // chunk starts stay 16-byte aligned for every element type
 
 template <typename T>
-__device__ __forceinline__ float load(const T* p, int64_t i);
+__device__ __forceinline__ float to_float(T v);
 template <>
-__device__ __forceinline__ float load<float>(const float* p, int64_t i) {
-  return p[i];
-}
-template <>
-__device__ __forceinline__ float load<__half>(const __half* p, int64_t i) {
-  return __half2float(p[i]);
-}
-template <>
-__device__ __forceinline__ float load<__nv_bfloat16>(const __nv_bfloat16* p, int64_t i) {
-  return __bfloat162float(p[i]);
-}
-
-template <typename T>
-__device__ __forceinline__ T store_cast(float v);
-template <>
-__device__ __forceinline__ float store_cast<float>(float v) {
+__device__ __forceinline__ float to_float<float>(float v) {
   return v;
 }
 template <>
-__device__ __forceinline__ __half store_cast<__half>(float v) {
+__device__ __forceinline__ float to_float<__half>(__half v) {
+  return __half2float(v);
+}
+template <>
+__device__ __forceinline__ float to_float<__nv_bfloat16>(__nv_bfloat16 v) {
+  return __bfloat162float(v);
+}
+
+template <typename T>
+__device__ __forceinline__ T from_float(float v);
+template <>
+__device__ __forceinline__ float from_float<float>(float v) {
+  return v;
+}
+template <>
+__device__ __forceinline__ __half from_float<__half>(float v) {
   return __float2half_rn(v);
 }
 template <>
-__device__ __forceinline__ __nv_bfloat16 store_cast<__nv_bfloat16>(float v) {
+__device__ __forceinline__ __nv_bfloat16 from_float<__nv_bfloat16>(float v) {
   return __float2bfloat16_rn(v);
 }
 
-// Running count, mean and sum of squared deviations (M2).
+// Count, mean and sum of squared deviations (M2). Plain data: it lives in shared and global memory.
 struct Welford {
-  float count = 0.f;
-  float mean = 0.f;
-  float m2 = 0.f;
-
-  __device__ void add(float v) {
-    count += 1.f;
-    const float delta = v - mean;
-    mean += delta / count;
-    m2 += delta * (v - mean);
-  }
-  __device__ void merge(const Welford& o) {
-    if (o.count == 0.f) return;
-    if (count == 0.f) {
-      *this = o;
-      return;
-    }
-    const float total = count + o.count;
-    const float delta = o.mean - mean;
-    const float w = o.count / total;
-    mean += delta * w;
-    m2 += o.m2 + delta * delta * count * w;
-    count = total;
-  }
+  float count;
+  float mean;
+  float m2;
 };
 
-__device__ Welford shuffle_down(const Welford& w, int offset) {
-  Welford o;
-  o.count = __shfl_down_sync(0xffffffffu, w.count, offset);
-  o.mean = __shfl_down_sync(0xffffffffu, w.mean, offset);
-  o.m2 = __shfl_down_sync(0xffffffffu, w.m2, offset);
-  return o;
+__device__ __forceinline__ Welford empty_welford() { return Welford{0.f, 0.f, 0.f}; }
+
+// Chan et al.'s merge of two partial states.
+__device__ __forceinline__ void merge(Welford& a, const Welford& b) {
+  if (b.count == 0.f) return;
+  if (a.count == 0.f) {
+    a = b;
+    return;
+  }
+  const float total = a.count + b.count;
+  const float delta = b.mean - a.mean;
+  const float w = b.count / total;
+  a.mean += delta * w;
+  a.m2 += b.m2 + delta * delta * a.count * w;
+  a.count = total;
 }
 
-// Reduces one Welford per thread of a 1-D block; thread 0 gets the total.
+// K values at once: their own mean and deviations (exact enough: K is small), then one merge.
+template <int K>
+__device__ __forceinline__ void add_values(Welford& w, const float (&v)[K]) {
+  float sum = 0.f;
+#pragma unroll
+  for (int k = 0; k < K; ++k) sum += v[k];
+  const float mean = sum * (1.f / K);
+  float m2 = 0.f;
+#pragma unroll
+  for (int k = 0; k < K; ++k) {
+    const float d = v[k] - mean;
+    m2 += d * d;
+  }
+  merge(w, Welford{static_cast<float>(K), mean, m2});
+}
+
+__device__ __forceinline__ void add_value(Welford& w, float v) {
+  const float values[1] = {v};
+  add_values<1>(w, values);
+}
+
+__device__ __forceinline__ Welford shuffle_down(const Welford& w, int offset) {
+  return Welford{__shfl_down_sync(0xffffffffu, w.count, offset),
+                 __shfl_down_sync(0xffffffffu, w.mean, offset), __shfl_down_sync(0xffffffffu, w.m2, offset)};
+}
+
+// Reduces one Welford per thread of a 1-D block of kThreads; thread 0 gets the total.
 __device__ Welford block_reduce(Welford w) {
   __shared__ Welford partial[kThreads / kWarp];
-  for (int offset = kWarp / 2; offset > 0; offset /= 2) w.merge(shuffle_down(w, offset));
+  for (int offset = kWarp / 2; offset > 0; offset /= 2) merge(w, shuffle_down(w, offset));
   const int lane = threadIdx.x % kWarp;
   const int warp = threadIdx.x / kWarp;
   if (lane == 0) partial[warp] = w;
   __syncthreads();
   if (warp == 0) {
-    w = lane < kThreads / kWarp ? partial[lane] : Welford{};
-    for (int offset = kWarp / 2; offset > 0; offset /= 2) w.merge(shuffle_down(w, offset));
+    w = lane < kThreads / kWarp ? partial[lane] : empty_welford();
+    for (int offset = kWarp / 2; offset > 0; offset /= 2) merge(w, shuffle_down(w, offset));
   }
   return w;
 }
 
-__device__ __forceinline__ float std_of(const Welford& w, float eps) {
-  return sqrtf(w.m2 / (w.count - 1.f) + eps);  // HW == 1: 0/0 = NaN, as in the reference
+enum class Phase { kFused, kPartial, kFinish };
+
+struct Args {
+  const void* x;
+  void* y;
+  int64_t channels;
+  int64_t hw;
+  int64_t chunk_len;  // positions per block; hw when planes are not split
+  int64_t chunks;
+  const float* style_mean;
+  const float* style_std;
+  const int64_t* style_index;
+  float alpha;
+  float eps;
+  bool stats_only;
+  float* mean_out;
+  float* std_out;
+  Welford* partials;  // [N*C x chunks] when split
+};
+
+// From a plane's statistics: either the outputs of channel_stats, or the affine map's scale and shift.
+__device__ __forceinline__ void finish_plane(const Args& a, int64_t n, int64_t c, const Welford& w,
+                                             float* scale, float* shift) {
+  const float sd = sqrtf(w.m2 / (w.count - 1.f) + a.eps);  // HW == 1: 0/0 = NaN, as in the reference
+  const int64_t plane = n * a.channels + c;
+  if (a.stats_only) {
+    a.mean_out[plane] = w.mean;
+    a.std_out[plane] = sd;
+    return;
+  }
+  const int64_t s = (a.style_index != nullptr ? a.style_index[n] : n) * a.channels + c;
+  const float gain = a.style_std[s] / sd;
+  // y = alpha * ((x - mean) * gain + m_s) + (1 - alpha) * x = x * scale + shift
+  *scale = a.alpha * gain + (1.f - a.alpha);
+  *shift = a.alpha * (a.style_mean[s] - w.mean * gain);
 }
 
-// NCHW: block (c, n). Reduce, then map with the statistics kept in shared memory.
+__device__ __forceinline__ Welford merged_partials(const Args& a, int64_t plane) {
+  Welford w = empty_welford();
+  for (int64_t k = 0; k < a.chunks; ++k) merge(w, a.partials[plane * a.chunks + k]);
+  return w;
+}
+
+// A 16-byte pack of elements.
 template <typename T>
-__global__ void adain_nchw(const T* x, T* y, int64_t channels, int64_t hw, const float* style_mean,
-                           const float* style_std, const int64_t* style_index, float alpha, float eps,
-                           bool stats_only, float* mean_out, float* std_out) {
-  const int64_t n = blockIdx.y;
-  const int64_t c = blockIdx.x;
-  const int64_t base = (n * channels + c) * hw;
-  Welford w;
-  for (int64_t i = threadIdx.x; i < hw; i += blockDim.x) w.add(load(x, base + i));
-  w = block_reduce(w);
-  __shared__ float scale, shift;
-  if (threadIdx.x == 0) {
-    const float sd = std_of(w, eps);
-    if (stats_only) {
-      mean_out[n * channels + c] = w.mean;
-      std_out[n * channels + c] = sd;
-    } else {
-      const int64_t s = style_index != nullptr ? style_index[n] : n;
-      const float a = style_std[s * channels + c] / sd;
-      // y = alpha * ((x - mean) * a + m_s) + (1 - alpha) * x = x * (alpha * a + 1 - alpha) + alpha * (m_s -
-      // mean * a)
-      scale = alpha * a + (1.f - alpha);
-      shift = alpha * (style_mean[s * channels + c] - w.mean * a);
+struct Pack {
+  static constexpr int kSize = 16 / sizeof(T);
+  alignas(16) T v[kSize];
+};
+
+// NCHW: this thread's share of [begin, end) of one plane.
+template <typename T, bool kVec>
+__device__ Welford reduce_plane_range(const T* x, int64_t begin, int64_t end) {
+  Welford w = empty_welford();
+  if constexpr (kVec) {
+    constexpr int K = Pack<T>::kSize;
+    const uint4* p = reinterpret_cast<const uint4*>(x + begin);
+    const int64_t packs = (end - begin) / K;
+    for (int64_t i = threadIdx.x; i < packs; i += kThreads) {
+      Pack<T> pack;
+      *reinterpret_cast<uint4*>(pack.v) = __ldg(p + i);
+      float v[K];
+#pragma unroll
+      for (int k = 0; k < K; ++k) v[k] = to_float(pack.v[k]);
+      add_values<K>(w, v);
+    }
+  } else {
+    for (int64_t i = begin + threadIdx.x; i < end; i += kThreads) add_value(w, to_float(x[i]));
+  }
+  return w;
+}
+
+template <typename T, bool kVec>
+__device__ void apply_plane_range(const T* x, T* y, int64_t begin, int64_t end, float scale, float shift) {
+  if constexpr (kVec) {
+    constexpr int K = Pack<T>::kSize;
+    const uint4* in = reinterpret_cast<const uint4*>(x + begin);
+    uint4* out = reinterpret_cast<uint4*>(y + begin);
+    const int64_t packs = (end - begin) / K;
+    for (int64_t i = threadIdx.x; i < packs; i += kThreads) {
+      Pack<T> pack;
+      *reinterpret_cast<uint4*>(pack.v) = in[i];
+#pragma unroll
+      for (int k = 0; k < K; ++k) pack.v[k] = from_float<T>(to_float(pack.v[k]) * scale + shift);
+      out[i] = *reinterpret_cast<const uint4*>(pack.v);
+    }
+  } else {
+    for (int64_t i = begin + threadIdx.x; i < end; i += kThreads)
+      y[i] = from_float<T>(to_float(x[i]) * scale + shift);
+  }
+}
+
+// NCHW: block (c, n, chunk).
+template <typename T, bool kVec, Phase kPhase>
+__global__ void __launch_bounds__(kThreads) adain_nchw(Args a) {
+  const int64_t n = blockIdx.y, c = blockIdx.x, chunk = blockIdx.z;
+  const int64_t plane = n * a.channels + c;
+  const T* x = static_cast<const T*>(a.x) + plane * a.hw;
+  const int64_t begin = chunk * a.chunk_len;
+  const int64_t end = begin + a.chunk_len < a.hw ? begin + a.chunk_len : a.hw;
+  __shared__ float coef[2];
+  if constexpr (kPhase == Phase::kFinish) {
+    if (threadIdx.x == 0 && !(a.stats_only && chunk != 0))
+      finish_plane(a, n, c, merged_partials(a, plane), &coef[0], &coef[1]);
+  } else {
+    const Welford w = block_reduce(reduce_plane_range<T, kVec>(x, begin, end));
+    if (threadIdx.x == 0) {
+      if constexpr (kPhase == Phase::kPartial) {
+        a.partials[plane * a.chunks + chunk] = w;
+      } else {
+        finish_plane(a, n, c, w, &coef[0], &coef[1]);
+      }
     }
   }
-  if (stats_only) return;
+  if (kPhase == Phase::kPartial || a.stats_only) return;
   __syncthreads();
-  for (int64_t i = threadIdx.x; i < hw; i += blockDim.x)
-    y[base + i] = store_cast<T>(load(x, base + i) * scale + shift);
+  apply_plane_range<T, kVec>(x, static_cast<T*>(a.y) + plane * a.hw, begin, end, coef[0], coef[1]);
 }
 
-// NHWC: block (channel group of 32, n); threadIdx.x is the channel lane, threadIdx.y walks positions.
-template <typename T>
-__global__ void adain_nhwc(const T* x, T* y, int64_t channels, int64_t hw, const float* style_mean,
-                           const float* style_std, const int64_t* style_index, float alpha, float eps,
-                           bool stats_only, float* mean_out, float* std_out) {
-  constexpr int kRows = kThreads / kWarp;
-  const int64_t n = blockIdx.y;
+// NHWC: block (group of 32 channels, n, chunk); threadIdx.x is the channel lane, threadIdx.y walks positions,
+// four at a time so that four loads are in flight before the first use.
+template <typename T, Phase kPhase>
+__global__ void __launch_bounds__(kThreads) adain_nhwc(Args a) {
+  const int64_t n = blockIdx.y, chunk = blockIdx.z;
   const int64_t c = blockIdx.x * kWarp + threadIdx.x;
-  const bool active = c < channels;
-  const int64_t base = n * hw * channels;
-  Welford w;
-  if (active)
-    for (int64_t p = threadIdx.y; p < hw; p += kRows) w.add(load(x, base + p * channels + c));
-  __shared__ Welford partial[kRows][kWarp];
-  partial[threadIdx.y][threadIdx.x] = w;
-  __syncthreads();
+  const bool active = c < a.channels;
+  const int64_t plane = n * a.channels + c;
+  const T* x = static_cast<const T*>(a.x) + n * a.hw * a.channels;
+  const int64_t begin = chunk * a.chunk_len;
+  const int64_t end = begin + a.chunk_len < a.hw ? begin + a.chunk_len : a.hw;
   __shared__ float scale[kWarp], shift[kWarp];
-  if (threadIdx.y == 0 && active) {
-    Welford total;
-    for (int r = 0; r < kRows; ++r) total.merge(partial[r][threadIdx.x]);
-    const float sd = std_of(total, eps);
-    if (stats_only) {
-      mean_out[n * channels + c] = total.mean;
-      std_out[n * channels + c] = sd;
-    } else {
-      const int64_t s = style_index != nullptr ? style_index[n] : n;
-      const float a = style_std[s * channels + c] / sd;
-      scale[threadIdx.x] = alpha * a + (1.f - alpha);
-      shift[threadIdx.x] = alpha * (style_mean[s * channels + c] - total.mean * a);
+  if constexpr (kPhase == Phase::kFinish) {
+    if (threadIdx.y == 0 && active && !(a.stats_only && chunk != 0))
+      finish_plane(a, n, c, merged_partials(a, plane), &scale[threadIdx.x], &shift[threadIdx.x]);
+  } else {
+    __shared__ Welford partial[kRows][kWarp];
+    Welford w = empty_welford();
+    if (active) {
+      constexpr int K = 4;
+      int64_t p = begin + threadIdx.y;
+      for (; p + (K - 1) * kRows < end; p += K * kRows) {
+        float v[K];
+#pragma unroll
+        for (int k = 0; k < K; ++k) v[k] = to_float(x[(p + k * kRows) * a.channels + c]);
+        add_values<K>(w, v);
+      }
+      for (; p < end; p += kRows) add_value(w, to_float(x[p * a.channels + c]));
+    }
+    partial[threadIdx.y][threadIdx.x] = w;
+    __syncthreads();
+    if (threadIdx.y == 0 && active) {
+      Welford total = empty_welford();
+      for (int r = 0; r < kRows; ++r) merge(total, partial[r][threadIdx.x]);
+      if constexpr (kPhase == Phase::kPartial) {
+        a.partials[plane * a.chunks + chunk] = total;
+      } else {
+        finish_plane(a, n, c, total, &scale[threadIdx.x], &shift[threadIdx.x]);
+      }
     }
   }
-  if (stats_only) return;
+  if (kPhase == Phase::kPartial || a.stats_only) return;
   __syncthreads();
   if (!active) return;
-  for (int64_t p = threadIdx.y; p < hw; p += kRows) {
-    const int64_t i = base + p * channels + c;
-    y[i] = store_cast<T>(load(x, i) * scale[threadIdx.x] + shift[threadIdx.x]);
+  T* y = static_cast<T*>(a.y) + n * a.hw * a.channels;
+  for (int64_t p = begin + threadIdx.y; p < end; p += kRows) {
+    const int64_t i = p * a.channels + c;
+    y[i] = from_float<T>(to_float(x[i]) * scale[threadIdx.x] + shift[threadIdx.x]);
+  }
+}
+
+struct Split {
+  int64_t chunks = 1;
+  int64_t chunk_len = 0;
+};
+
+Split plan_split(Layout layout, FeatureShape s) {
+  const int64_t groups = layout == Layout::kNCHW ? s.c : (s.c + kWarp - 1) / kWarp;
+  const int64_t blocks = s.n * groups;
+  Split split{1, s.hw};
+  if (s.hw < kSplitMinHw || blocks >= kTargetBlocks) return split;
+  int64_t chunks = (kTargetBlocks + blocks - 1) / blocks;
+  chunks = chunks < kMaxChunks ? chunks : kMaxChunks;
+  const int64_t by_size = s.hw / (kSplitMinHw / 4);  // each chunk keeps at least 8192 positions
+  chunks = chunks < by_size ? chunks : by_size;
+  if (chunks <= 1) return split;
+  int64_t len = (s.hw + chunks - 1) / chunks;
+  len = (len + kChunkAlign - 1) / kChunkAlign * kChunkAlign;
+  split.chunk_len = len;
+  split.chunks = (s.hw + len - 1) / len;
+  return split;
+}
+
+bool aligned16(const void* p) { return p == nullptr || reinterpret_cast<uintptr_t>(p) % 16 == 0; }
+
+template <typename T, bool kVec>
+void launch_nchw(const Args& a, dim3 grid, Phase phase, cudaStream_t stream) {
+  switch (phase) {
+    case Phase::kFused:
+      adain_nchw<T, kVec, Phase::kFused><<<grid, kThreads, 0, stream>>>(a);
+      break;
+    case Phase::kPartial:
+      adain_nchw<T, kVec, Phase::kPartial><<<grid, kThreads, 0, stream>>>(a);
+      break;
+    case Phase::kFinish:
+      adain_nchw<T, kVec, Phase::kFinish><<<grid, kThreads, 0, stream>>>(a);
+      break;
   }
 }
 
 template <typename T>
-cudaError_t dispatch_layout(const void* x, void* y, Layout layout, FeatureShape shape,
-                            const float* style_mean, const float* style_std, const int64_t* style_index,
-                            float alpha, float eps, bool stats_only, float* mean_out, float* std_out,
-                            cudaStream_t stream) {
+void launch_nhwc(const Args& a, dim3 grid, Phase phase, cudaStream_t stream) {
+  const dim3 block(kWarp, kRows);
+  switch (phase) {
+    case Phase::kFused:
+      adain_nhwc<T, Phase::kFused><<<grid, block, 0, stream>>>(a);
+      break;
+    case Phase::kPartial:
+      adain_nhwc<T, Phase::kPartial><<<grid, block, 0, stream>>>(a);
+      break;
+    case Phase::kFinish:
+      adain_nhwc<T, Phase::kFinish><<<grid, block, 0, stream>>>(a);
+      break;
+  }
+}
+
+template <typename T>
+cudaError_t dispatch_layout(Args a, Layout layout, FeatureShape shape, cudaStream_t stream) {
   if (shape.n == 0 || shape.c == 0) return cudaSuccess;
-  const T* in = static_cast<const T*>(x);
-  T* out = static_cast<T*>(y);
+  if (shape.n > 65535 || shape.c > 65535 * static_cast<int64_t>(kWarp)) return cudaErrorInvalidValue;
+  const Split split = plan_split(layout, shape);
+  if (split.chunks > 1 && a.partials == nullptr) return cudaErrorInvalidValue;
+  a.chunks = split.chunks;
+  a.chunk_len = split.chunk_len;
+  const auto chunks = static_cast<unsigned>(split.chunks);
+  const auto samples = static_cast<unsigned>(shape.n);
   if (layout == Layout::kNCHW) {
-    const dim3 grid(static_cast<unsigned>(shape.c), static_cast<unsigned>(shape.n));
-    adain_nchw<T><<<grid, kThreads, 0, stream>>>(in, out, shape.c, shape.hw, style_mean, style_std,
-                                                 style_index, alpha, eps, stats_only, mean_out, std_out);
+    const dim3 grid(static_cast<unsigned>(shape.c), samples, chunks);
+    // 16-byte packs when every plane (and chunk) starts on a 16-byte boundary.
+    const bool vec = shape.hw % Pack<T>::kSize == 0 && aligned16(a.x) && aligned16(a.y);
+    const auto run = vec ? launch_nchw<T, true> : launch_nchw<T, false>;
+    if (split.chunks == 1) {
+      run(a, grid, Phase::kFused, stream);
+    } else {
+      run(a, grid, Phase::kPartial, stream);
+      run(a, grid, Phase::kFinish, stream);
+    }
   } else {
-    const dim3 grid(static_cast<unsigned>((shape.c + kWarp - 1) / kWarp), static_cast<unsigned>(shape.n));
-    const dim3 block(kWarp, kThreads / kWarp);
-    adain_nhwc<T><<<grid, block, 0, stream>>>(in, out, shape.c, shape.hw, style_mean, style_std, style_index,
-                                              alpha, eps, stats_only, mean_out, std_out);
+    const dim3 grid(static_cast<unsigned>((shape.c + kWarp - 1) / kWarp), samples, chunks);
+    if (split.chunks == 1) {
+      launch_nhwc<T>(a, grid, Phase::kFused, stream);
+    } else {
+      launch_nhwc<T>(a, grid, Phase::kPartial, stream);
+      launch_nhwc<T>(a, grid, Phase::kFinish, stream);
+    }
   }
   return cudaGetLastError();
 }
 
-cudaError_t dispatch(const void* x, void* y, ElementType type, Layout layout, FeatureShape shape,
-                     const float* style_mean, const float* style_std, const int64_t* style_index, float alpha,
-                     float eps, bool stats_only, float* mean_out, float* std_out, cudaStream_t stream) {
+cudaError_t dispatch(const Args& a, ElementType type, Layout layout, FeatureShape shape,
+                     cudaStream_t stream) {
   switch (type) {
     case ElementType::kFloat32:
-      return dispatch_layout<float>(x, y, layout, shape, style_mean, style_std, style_index, alpha, eps,
-                                    stats_only, mean_out, std_out, stream);
+      return dispatch_layout<float>(a, layout, shape, stream);
     case ElementType::kFloat16:
-      return dispatch_layout<__half>(x, y, layout, shape, style_mean, style_std, style_index, alpha, eps,
-                                     stats_only, mean_out, std_out, stream);
+      return dispatch_layout<__half>(a, layout, shape, stream);
     case ElementType::kBFloat16:
-      return dispatch_layout<__nv_bfloat16>(x, y, layout, shape, style_mean, style_std, style_index, alpha,
-                                            eps, stats_only, mean_out, std_out, stream);
+      return dispatch_layout<__nv_bfloat16>(a, layout, shape, stream);
   }
   return cudaErrorInvalidValue;
 }
 
 }  // namespace
 
+size_t adain_workspace_bytes(Layout layout, FeatureShape shape) {
+  const Split split = plan_split(layout, shape);
+  if (split.chunks <= 1) return 0;
+  return static_cast<size_t>(shape.n * shape.c * split.chunks) * sizeof(Welford);
+}
+
+static Args make_args(const void* x, void* y, FeatureShape shape, float eps, void* workspace) {
+  Args a{};
+  a.x = x;
+  a.y = y;
+  a.channels = shape.c;
+  a.hw = shape.hw;
+  a.eps = eps;
+  a.alpha = 1.f;
+  a.partials = static_cast<Welford*>(workspace);
+  return a;
+}
+
 cudaError_t launch_adain(const void* x, void* y, ElementType type, Layout layout, FeatureShape shape,
                          const float* style_mean, const float* style_std, const int64_t* style_index,
-                         float alpha, float eps, cudaStream_t stream) {
-  return dispatch(x, y, type, layout, shape, style_mean, style_std, style_index, alpha, eps, false, nullptr,
-                  nullptr, stream);
+                         float alpha, float eps, void* workspace, cudaStream_t stream) {
+  Args a = make_args(x, y, shape, eps, workspace);
+  a.style_mean = style_mean;
+  a.style_std = style_std;
+  a.style_index = style_index;
+  a.alpha = alpha;
+  return dispatch(a, type, layout, shape, stream);
 }
 
 cudaError_t launch_channel_stats(const void* x, ElementType type, Layout layout, FeatureShape shape,
-                                 float eps, float* mean_out, float* std_out, cudaStream_t stream) {
-  return dispatch(x, nullptr, type, layout, shape, nullptr, nullptr, nullptr, 1.f, eps, true, mean_out,
-                  std_out, stream);
+                                 float eps, float* mean_out, float* std_out, void* workspace,
+                                 cudaStream_t stream) {
+  Args a = make_args(x, nullptr, shape, eps, workspace);
+  a.stats_only = true;
+  a.mean_out = mean_out;
+  a.std_out = std_out;
+  return dispatch(a, type, layout, shape, stream);
 }
 
 }  // namespace sinforge::kernels

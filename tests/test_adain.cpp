@@ -7,6 +7,12 @@
 
 #include "sinforge/adain.h"
 
+#ifdef SINFORGE_HAVE_CUDA
+#include <ATen/cuda/CUDAContext.h>
+
+#include "sinforge_kernels/adain.h"
+#endif
+
 namespace sinforge {
 namespace {
 
@@ -119,15 +125,25 @@ TEST(Adain, RejectsBadArguments) {
 
 bool have_cuda() { return at::hasCUDA() && at::globalContext().hasCUDA(); }
 
+struct CudaShape {
+  int64_t n, c, h, w;
+};
+
+// H*W from 2 to 10^6, batch 1 to 256; planes split over blocks (large H*W, few planes) and not; H*W both a
+// multiple of the 16-byte pack and not.
+const std::vector<CudaShape> kCudaShapes = {{1, 1, 1, 2},     {3, 5, 7, 9},       {256, 512, 4, 4},
+                                            {256, 3, 1, 2},   {2, 512, 28, 28},   {4, 33, 13, 1},
+                                            {8, 64, 47, 63},  {1, 3, 1000, 1000}, {1, 2, 1, 999999},
+                                            {2, 7, 300, 301}, {1, 40, 256, 256}};
+
+double tolerance_for(at::ScalarType dtype) {
+  return dtype == at::kFloat ? 1e-5 : (dtype == at::kHalf ? 2e-3 : 1.6e-2);
+}
+
 TEST(AdainCuda, MatchesTheCpuReferenceForAllDtypesAndLayouts) {
   if (!have_cuda()) GTEST_SKIP() << "no CUDA device";
   at::manual_seed(2);
-  struct Shape {
-    int64_t n, c, h, w;
-  };
-  const std::vector<Shape> shapes = {{1, 1, 1, 2},       {3, 5, 7, 9},   {256, 512, 4, 4}, {2, 512, 28, 28},
-                                     {1, 3, 1000, 1000}, {4, 33, 13, 1}, {8, 64, 47, 63}};
-  for (const Shape& s : shapes) {
+  for (const CudaShape& s : kCudaShapes) {
     for (const auto dtype : {at::kFloat, at::kHalf, at::kBFloat16}) {
       for (const bool channels_last : {false, true}) {
         SCOPED_TRACE(testing::Message() << s.n << "x" << s.c << "x" << s.h << "x" << s.w << " "
@@ -141,8 +157,7 @@ TEST(AdainCuda, MatchesTheCpuReferenceForAllDtypesAndLayouts) {
         const at::Tensor y = adain(x, sm.cuda(), ss.cuda(), index.cuda(), 0.8f);
         EXPECT_EQ(y.scalar_type(), dtype);
         EXPECT_FALSE(y.isnan().any().item<bool>());
-        const double tolerance = dtype == at::kFloat ? 1e-5 : (dtype == at::kHalf ? 2e-3 : 1.6e-2);
-        EXPECT_LT(relative_error(y.to(at::kFloat), expected), tolerance);
+        EXPECT_LT(relative_error(y.to(at::kFloat), expected), tolerance_for(dtype));
         const auto [mean, std] = channel_stats(x);
         const auto [ref_mean, ref_std] = channel_stats(x_cpu);
         EXPECT_LT(relative_error(mean, ref_mean), 1e-5);
@@ -152,15 +167,89 @@ TEST(AdainCuda, MatchesTheCpuReferenceForAllDtypesAndLayouts) {
   }
 }
 
-TEST(AdainCuda, WritesEveryOutputElement) {
+TEST(AdainCuda, KeepsPrecisionOnLargePlanesWithALargeOffset) {
   if (!have_cuda()) GTEST_SKIP() << "no CUDA device";
-  // The kernel writes into a fresh buffer: poison the allocator's memory first so stale values would show.
-  { at::Tensor poison = at::full({1 << 24}, std::nanf(""), at::TensorOptions(at::kCUDA)); }
-  const at::Tensor x = at::randn({5, 70, 9, 11}, at::TensorOptions(at::kCUDA));
-  const at::Tensor y = adain(x, at::randn({2, 70}).cuda(), (at::rand({2, 70}) + 1).cuda(),
-                             at::tensor({0L, 1L, 1L, 0L, 1L}).cuda(), 1.f);
-  EXPECT_FALSE(y.isnan().any().item<bool>());
+  at::manual_seed(3);
+  // 10^6 positions around 1000 with spread 1: a sum of squares in fp32 would lose every digit of the
+  // variance.
+  for (const bool channels_last : {false, true}) {
+    const at::Tensor x_cpu = at::randn({1, 4, 1000, 1000}) + 1000;
+    at::Tensor x = x_cpu.cuda();
+    if (channels_last) x = x.contiguous(at::MemoryFormat::ChannelsLast);
+    const auto [mean, std] = channel_stats(x);
+    const auto [ref_mean, ref_std] = channel_stats(x_cpu);
+    EXPECT_LT(relative_error(mean, ref_mean), 1e-6);
+    EXPECT_LT(relative_error(std, ref_std), 1e-4);  // std ~ 1 beside a mean of 1000: 1e-7 * 1000 / 1
+  }
 }
+
+#ifdef SINFORGE_HAVE_CUDA
+kernels::ElementType kernel_type(at::ScalarType t) {
+  return t == at::kFloat
+             ? kernels::ElementType::kFloat32
+             : (t == at::kHalf ? kernels::ElementType::kFloat16 : kernels::ElementType::kBFloat16);
+}
+
+// The launchers called directly, into outputs and a workspace this test allocates and fills with NaN first:
+// an element the kernel does not write stays NaN and fails the test.
+TEST(AdainCuda, WritesEveryOutputElementOfPoisonedBuffers) {
+  if (!have_cuda()) GTEST_SKIP() << "no CUDA device";
+  at::manual_seed(4);
+  const auto stream = at::cuda::getCurrentCUDAStream();
+  for (const CudaShape& s : kCudaShapes) {
+    for (const auto dtype : {at::kFloat, at::kHalf, at::kBFloat16}) {
+      for (const bool channels_last : {false, true}) {
+        SCOPED_TRACE(testing::Message() << s.n << "x" << s.c << "x" << s.h << "x" << s.w << " "
+                                        << c10::toString(dtype) << (channels_last ? " NHWC" : " NCHW"));
+        const at::Tensor x_cpu = (at::randn({s.n, s.c, s.h, s.w}) * 3 - 2).to(dtype).to(at::kFloat);
+        const at::Tensor sm = at::randn({2, s.c}), ss = at::rand({2, s.c}) + 0.2;
+        const at::Tensor index = random_index(s.n, 2);
+        const auto format = channels_last ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous;
+        const at::Tensor x = x_cpu.to(at::kCUDA, dtype).contiguous(format);
+        const auto layout = channels_last ? kernels::Layout::kNHWC : kernels::Layout::kNCHW;
+        const kernels::FeatureShape shape{s.n, s.c, s.h * s.w};
+        const size_t ws_bytes = kernels::adain_workspace_bytes(layout, shape);
+        const at::Tensor workspace =
+            at::full({static_cast<int64_t>((ws_bytes + 3) / 4)}, std::nanf(""), at::TensorOptions(at::kCUDA));
+        at::Tensor y = at::full_like(x, std::nanf(""));
+        const at::Tensor sm_d = sm.cuda(), ss_d = ss.cuda(), index_d = index.cuda();
+        ASSERT_EQ(kernels::launch_adain(x.const_data_ptr(), y.mutable_data_ptr(), kernel_type(dtype), layout,
+                                        shape, sm_d.const_data_ptr<float>(), ss_d.const_data_ptr<float>(),
+                                        index_d.const_data_ptr<int64_t>(), 0.6f, kAdainEpsilon,
+                                        ws_bytes > 0 ? workspace.mutable_data_ptr() : nullptr, stream),
+                  cudaSuccess);
+        ASSERT_EQ(cudaStreamSynchronize(stream), cudaSuccess);
+        EXPECT_FALSE(y.isnan().any().item<bool>());
+        EXPECT_LT(relative_error(y.to(at::kFloat), adain(x_cpu, sm, ss, index, 0.6f)), tolerance_for(dtype));
+
+        at::Tensor mean = at::full({s.n, s.c}, std::nanf(""), at::TensorOptions(at::kCUDA));
+        at::Tensor sd = at::full({s.n, s.c}, std::nanf(""), at::TensorOptions(at::kCUDA));
+        workspace.fill_(std::nanf(""));
+        ASSERT_EQ(kernels::launch_channel_stats(
+                      x.const_data_ptr(), kernel_type(dtype), layout, shape, kAdainEpsilon,
+                      mean.mutable_data_ptr<float>(), sd.mutable_data_ptr<float>(),
+                      ws_bytes > 0 ? workspace.mutable_data_ptr() : nullptr, stream),
+                  cudaSuccess);
+        ASSERT_EQ(cudaStreamSynchronize(stream), cudaSuccess);
+        EXPECT_FALSE(mean.isnan().any().item<bool>());
+        EXPECT_FALSE(sd.isnan().any().item<bool>());
+        const auto [ref_mean, ref_std] = channel_stats(x_cpu);
+        EXPECT_LT(relative_error(mean, ref_mean), 1e-5);
+        EXPECT_LT(relative_error(sd, ref_std), 1e-5);
+      }
+    }
+  }
+}
+
+TEST(AdainCuda, SplitPlanesNeedAWorkspace) {
+  // Pure host logic: the launcher refuses a split shape without scratch instead of writing through null.
+  const kernels::FeatureShape big{1, 1, 1000000};
+  EXPECT_GT(kernels::adain_workspace_bytes(kernels::Layout::kNCHW, big), 0u);
+  EXPECT_GT(kernels::adain_workspace_bytes(kernels::Layout::kNHWC, big), 0u);
+  EXPECT_EQ(kernels::adain_workspace_bytes(kernels::Layout::kNCHW, {256, 512, 16}), 0u);
+  EXPECT_EQ(kernels::adain_workspace_bytes(kernels::Layout::kNCHW, {1, 1, 2}), 0u);
+}
+#endif
 
 }  // namespace
 }  // namespace sinforge

@@ -12,5 +12,6 @@ int run_command(int argc, char** argv);
 int styles_command(int argc, char** argv);
 int preview_command(int argc, char** argv);
 int verify_command(int argc, char** argv);
+int bench_command(int argc, char** argv);
 
 }  // namespace sinforge::cli

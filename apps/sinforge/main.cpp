@@ -18,6 +18,7 @@ commands:
   styles    encode the paintings once into a style bank file (run does this by itself when needed)
   preview   write a contact sheet (content | painting | result) of a few samples
   verify    check that every output a run recorded exists and decodes at its size
+  bench     measure images/s of each stage and end to end (synthetic data unless told otherwise)
   version   print the version
   help      print this text; 'sinforge <command> --help' describes a command's flags
 )";
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
     if (command == "styles") return sinforge::cli::styles_command(argc - 1, argv + 1);
     if (command == "preview") return sinforge::cli::preview_command(argc - 1, argv + 1);
     if (command == "verify") return sinforge::cli::verify_command(argc - 1, argv + 1);
+    if (command == "bench") return sinforge::cli::bench_command(argc - 1, argv + 1);
     if (command == "version" || command == "--version") {
       std::cout << "sinforge " << sinforge::version() << '\n';
       return sinforge::cli::kExitOk;

@@ -37,6 +37,13 @@ std::pair<at::Tensor, kernels::Layout> kernel_view(const at::Tensor& t) {
   return {t.contiguous(), kernels::Layout::kNCHW};
 }
 
+// Scratch for the kernels' split reductions (see kernels/include/sinforge_kernels/adain.h), from the caching
+// allocator; empty when the shape needs none.
+at::Tensor workspace_for(const at::Tensor& x, kernels::Layout layout, kernels::FeatureShape shape) {
+  const size_t bytes = kernels::adain_workspace_bytes(layout, shape);
+  return at::empty({static_cast<int64_t>(bytes)}, x.options().dtype(at::kByte));
+}
+
 void check(cudaError_t status, const char* what) {
   if (status != cudaSuccess) throw std::runtime_error(std::string(what) + ": " + cudaGetErrorString(status));
 }
@@ -50,8 +57,10 @@ std::pair<at::Tensor, at::Tensor> channel_stats_cuda(const at::Tensor& features)
   const auto options = x.options().dtype(at::kFloat);
   at::Tensor mean = at::empty({shape.n, shape.c}, options);
   at::Tensor std = at::empty({shape.n, shape.c}, options);
+  at::Tensor workspace = workspace_for(x, layout, shape);
   check(kernels::launch_channel_stats(x.const_data_ptr(), element_type(x), layout, shape, kAdainEpsilon,
                                       mean.mutable_data_ptr<float>(), std.mutable_data_ptr<float>(),
+                                      workspace.numel() > 0 ? workspace.mutable_data_ptr() : nullptr,
                                       at::cuda::getCurrentCUDAStream()),
         "channel statistics kernel");
   return {mean, std};
@@ -66,9 +75,11 @@ at::Tensor adain_cuda(const at::Tensor& content, const at::Tensor& style_mean, c
   const at::Tensor s_std = style_std.to(at::kFloat).contiguous();
   const at::Tensor index = style_index.contiguous();
   at::Tensor y = at::empty_like(x);
+  at::Tensor workspace = workspace_for(x, layout, shape);
   check(kernels::launch_adain(x.const_data_ptr(), y.mutable_data_ptr(), element_type(x), layout, shape,
                               s_mean.const_data_ptr<float>(), s_std.const_data_ptr<float>(),
                               index.const_data_ptr<int64_t>(), alpha, kAdainEpsilon,
+                              workspace.numel() > 0 ? workspace.mutable_data_ptr() : nullptr,
                               at::cuda::getCurrentCUDAStream()),
         "AdaIN kernel");
   return y;

@@ -2,6 +2,7 @@
 // the pairs and names (plan), stylize the contents (stylizer) and write (output_writer).
 #include "sinforge/run.h"
 
+#include <ATen/Context.h>
 #include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 #include <torch/headeronly/version.h>
@@ -174,6 +175,8 @@ RunSummary run_stylize(const RunOptions& o) {
   net_options.device = parse_device(o.device);
   net_options.precision = o.precision;
   net_options.channels_last = net_options.device.is_cuda();
+  // cuDNN picks the fastest convolution per shape once; batches repeat a few shapes many times.
+  if (net_options.device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
   const StyleNetwork net(encoder_weights, decoder_weights, net_options);
   log::info(format("sinforge ", SINFORGE_VERSION, ": ", contents.size(), " content images, ",
                    paintings.size(), " paintings, device ", net_options.device.str(), ", ",

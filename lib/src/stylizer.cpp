@@ -1,7 +1,16 @@
 #include "sinforge/stylizer.h"
 
-#include <string>
+#include <c10/core/Event.h>
+#include <c10/core/StreamGuard.h>
+#include <c10/core/impl/VirtualGuardImpl.h>
+#include <c10/util/Exception.h>
 
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "sinforge/device_memory.h"
 #include "sinforge/image_io.h"
 #include "sinforge/log.h"
 #include "sinforge/ordered_loader.h"
@@ -28,34 +37,146 @@ PreparedContent load_content(const std::filesystem::path& file, size_t index, co
   return c;
 }
 
-// Encoder once per batch, then AdaIN and decoder once per style; results go to the writer.
-void stylize_batch(const std::vector<PreparedContent>& batch, const std::vector<PlannedContent>& planned,
-                   const StyleBank& bank, const StyleNetwork& net, const StylizeSettings& settings,
-                   OutputWriter& writer, RunRecorder& recorder) {
-  std::vector<cv::Mat> images;
-  for (const PreparedContent& c : batch) images.push_back(c.image);
-  const int w = images[0].cols, h = images[0].rows;
-  const at::Tensor features = net.encoder()(images_to_tensor(images));
-  const size_t num_styles = planned[batch[0].index].paintings.size();
-  for (size_t k = 0; k < num_styles; ++k) {
-    std::vector<int64_t> index;
-    for (const PreparedContent& c : batch)
-      index.push_back(static_cast<int64_t>(planned[c.index].paintings[k]));
-    const at::Tensor style_index = at::tensor(index, at::kLong).to(net.options().device);
-    const at::Tensor out = net.stylize_features(features, bank.mean, bank.std, style_index, settings.alpha);
-    std::vector<cv::Mat> results = tensor_to_images(out, w, h);
-    for (size_t b = 0; b < batch.size(); ++b) {
-      // The hook for the recipe's last step (the 64x64 shrink); a GPU pipeline would do it on the device.
-      results[b] = finish_output(results[b], settings.recipe);
-      const PlannedContent& p = planned[batch[b].index];
-      if (settings.existing_outputs.count(p.outputs[k]) != 0) continue;  // kept from an earlier run
-      ManifestEntry entry{p.relative.generic_string(), bank.paintings[p.paintings[k]].generic_string(),
-                          p.outputs[k].generic_string(), results[b].cols, results[b].rows};
-      writer.write(settings.out_dir / p.outputs[k], std::move(results[b]),
-                   [&recorder, entry = std::move(entry)] { recorder.record_output(entry); });
-    }
+// The 8-bit results of one style for a batch, on the network's device. On a GPU that runs out of memory the
+// batch is halved and retried; an image that does not fit alone rethrows (every image of a batch has one
+// size, so the whole batch is then too large).
+at::Tensor stylized_bytes(const StyleNetwork& net, const at::Tensor& images, at::Tensor features,
+                          const at::Tensor& style_index, const StyleBank& bank, float alpha, int w, int h) {
+  try {
+    if (!features.defined()) features = net.encoder()(images);
+    return quantize_to_rgb8(net.stylize_features(features, bank.mean, bank.std, style_index, alpha), w, h);
+  } catch (const c10::OutOfMemoryError&) {
+    const int64_t n = images.size(0);
+    if (n == 1) throw;
+    features = at::Tensor();
+    const int64_t half = n / 2;
+    log::debug(format("out of device memory at batch ", n, " (", w, "x", h, "): retrying as ", half, " + ",
+                      n - half));
+    const at::Tensor a =
+        stylized_bytes(net, images.narrow(0, 0, half), {}, style_index.narrow(0, 0, half), bank, alpha, w, h);
+    const at::Tensor b = stylized_bytes(net, images.narrow(0, half, n - half), {},
+                                        style_index.narrow(0, half, n - half), bank, alpha, w, h);
+    return at::cat({a, b});
   }
 }
+
+// One style's results on their way to the host: a device->host copy into pinned memory that finishes when
+// `done` does, so the next batch can be computed meanwhile. On the CPU the bytes are ready at once.
+struct PendingOutput {
+  at::Tensor host_bytes;  // uint8 N x h x w x 3 on the CPU
+  std::optional<c10::Event> done;
+  std::vector<size_t> contents;  // indices into planned
+  size_t style = 0;
+  int w = 0, h = 0;
+};
+
+class Pipeline {
+ public:
+  Pipeline(const std::vector<PlannedContent>& planned, const StyleBank& bank, const StyleNetwork& net,
+           const StylizeSettings& settings, OutputWriter& writer, RunRecorder& recorder)
+      : planned_(planned),
+        bank_(bank),
+        net_(net),
+        settings_(settings),
+        writer_(writer),
+        recorder_(recorder) {}
+
+  // Encoder once per batch, then AdaIN and decoder once per style; results go to the writer one batch later.
+  // Returns the number of inputs skipped (too large for the device).
+  size_t run_batch(const std::vector<PreparedContent>& batch) {
+    std::vector<cv::Mat> images;
+    for (const PreparedContent& c : batch) images.push_back(c.image);
+    const int w = images[0].cols, h = images[0].rows;
+    const at::Device device = net_.options().device;
+    at::Tensor input;
+    if (device.is_cuda()) {
+      // Pinned staging and an asynchronous upload on the current (side) stream.
+      input = images_to_tensor(images, /*pinned=*/true).to(device, /*non_blocking=*/true);
+    } else {
+      input = images_to_tensor(images);
+    }
+    const size_t num_styles = planned_[batch[0].index].paintings.size();
+    try {
+      at::Tensor features;
+      try {
+        features = net_.encoder()(input);
+      } catch (const c10::OutOfMemoryError&) {
+        features = at::Tensor();  // encoded again per part below
+      }
+      for (size_t k = 0; k < num_styles; ++k) {
+        std::vector<int64_t> index;
+        for (const PreparedContent& c : batch)
+          index.push_back(static_cast<int64_t>(planned_[c.index].paintings[k]));
+        at::Tensor style_index = at::tensor(index, at::kLong);
+        // A blocking copy from pageable memory would wait for the stream (the previous batch) to drain.
+        if (device.is_cuda()) style_index = style_index.pin_memory().to(device, /*non_blocking=*/true);
+        const at::Tensor bytes =
+            stylized_bytes(net_, input, features, style_index, bank_, settings_.alpha, w, h);
+        PendingOutput out;
+        for (const PreparedContent& c : batch) out.contents.push_back(c.index);
+        out.style = k;
+        out.w = w;
+        out.h = h;
+        if (device.is_cuda()) {
+          out.host_bytes = at::empty(bytes.sizes(), at::TensorOptions(at::kByte).pinned_memory(true));
+          out.host_bytes.copy_(bytes, /*non_blocking=*/true);
+          out.done.emplace(device.type());
+          const c10::impl::VirtualGuardImpl impl(device.type());
+          out.done->record(impl.getStream(device));
+        } else {
+          out.host_bytes = bytes;
+        }
+        hand_over();  // the previous results, which had this batch's compute to arrive
+        pending_ = std::move(out);
+      }
+    } catch (const c10::OutOfMemoryError& e) {
+      const std::string reason = format("too large for the device (", w, "x", h,
+                                        " does not fit even alone): ", e.what_without_backtrace());
+      for (const PreparedContent& c : batch) {
+        log::warn(format("content image skipped: ", planned_[c.index].relative.string(), ": ", reason));
+        recorder_.record_skip({"content", planned_[c.index].relative, reason});
+      }
+      return batch.size();
+    }
+    return 0;
+  }
+
+  // Waits for the results still on their way and queues them for writing.
+  void hand_over() {
+    if (!pending_) return;
+    PendingOutput out = std::move(*pending_);
+    pending_.reset();
+    if (out.done) out.done->synchronize();
+    std::vector<cv::Mat> results = rgb8_to_images(out.host_bytes);
+    for (size_t b = 0; b < out.contents.size(); ++b) {
+      const PlannedContent& p = planned_[out.contents[b]];
+      if (settings_.existing_outputs.count(p.outputs[out.style]) != 0) continue;  // kept from an earlier run
+      // The recipe's last step (sin64's shrink to 64x64) on the host, after the device's 8-bit conversion.
+      results[b] = finish_output(results[b], settings_.recipe);
+      ManifestEntry entry{p.relative.generic_string(),
+                          bank_.paintings[p.paintings[out.style]].generic_string(),
+                          p.outputs[out.style].generic_string(), results[b].cols, results[b].rows};
+      writer_.write(settings_.out_dir / p.outputs[out.style], std::move(results[b]),
+                    [&recorder = recorder_, entry = std::move(entry)] { recorder.record_output(entry); });
+    }
+  }
+
+ private:
+  const std::vector<PlannedContent>& planned_;
+  const StyleBank& bank_;
+  const StyleNetwork& net_;
+  const StylizeSettings& settings_;
+  OutputWriter& writer_;
+  RunRecorder& recorder_;
+  std::optional<PendingOutput> pending_;
+};
+
+// Images of one size waiting for a batch.
+struct Bucket {
+  std::vector<PreparedContent> images;
+  size_t opened_at = 0;  // loader position of its first image
+  int capacity = 1;
+};
 
 }  // namespace
 
@@ -67,18 +188,34 @@ size_t stylize_contents(const std::vector<PlannedContent>& planned, const StyleB
   OrderedLoader<PreparedContent> loader(decoders, planned.size(), window, [&](size_t i) {
     return load_content(settings.content_dir / planned[i].relative, i, settings.recipe);
   });
-  std::vector<PreparedContent> batch;
+  // On a GPU everything runs on a side stream, so uploads, compute and downloads queue behind each other
+  // without the default stream's implicit synchronisation.
+  std::optional<c10::StreamGuard> stream_guard;
+  if (net.options().device.is_cuda()) {
+    const c10::impl::VirtualGuardImpl impl(net.options().device.type());
+    stream_guard.emplace(impl.getStreamFromGlobalPool(net.options().device));
+  }
+  Pipeline pipeline(planned, bank, net, settings, writer, recorder);
   Progress progress(planned.size(), settings.progress_mode, settings.progress_interval);
-  const auto flush = [&] {
-    if (batch.empty()) return;
-    stylize_batch(batch, planned, bank, net, settings, writer, recorder);
-    progress.done(batch.size());
-    batch.clear();
+  const auto run = [&](Bucket& bucket) {
+    if (bucket.images.empty()) return;
+    const size_t too_large = pipeline.run_batch(bucket.images);
+    skipped += too_large;
+    progress.done(bucket.images.size() - too_large);
+    progress.skipped(too_large);
+    bucket.images.clear();
     recorder.flush();
   };
+  // Images are batched by size: a bucket per size runs when full, or when its first image has waited for
+  // `deadline` further inputs (so rare sizes do not pile up), and at the end. The deadline counts inputs, not
+  // seconds, so the batches (and the outputs) are the same on every rerun.
+  std::map<std::pair<int, int>, Bucket> buckets;
+  const size_t deadline = static_cast<size_t>(settings.batch_size) * 4;
+  size_t position = 0;
   PreparedContent c;
-  // A stop request ends the loop between images: the batch gathered so far is finished and written.
+  // A stop request ends the loop between images: the batches gathered so far are finished and written.
   while (!stop_requested() && loader.next(c)) {
+    ++position;
     if (!c.error.empty()) {
       const std::filesystem::path path = settings.content_dir / planned[c.index].relative;
       log::warn(format("content image skipped: ", path.string(), ": ", c.error));
@@ -87,14 +224,26 @@ size_t stylize_contents(const std::vector<PlannedContent>& planned, const StyleB
       progress.skipped(1);
       continue;
     }
-    // Only images of one size share a batch; a batch also ends at batch_size.
-    if (!batch.empty() &&
-        (batch[0].image.size() != c.image.size() || static_cast<int>(batch.size()) == settings.batch_size)) {
-      flush();
+    const std::pair<int, int> size{c.image.cols, c.image.rows};
+    Bucket& bucket = buckets[size];
+    if (bucket.images.empty()) {
+      bucket.opened_at = position;
+      bucket.capacity = batch_limit(net.options(), size.first, size.second, settings.batch_size);
     }
-    batch.push_back(std::move(c));
+    bucket.images.push_back(std::move(c));
+    if (static_cast<int>(bucket.images.size()) >= bucket.capacity) run(bucket);
+    for (auto& [other_size, other] : buckets) {
+      if (!other.images.empty() && position - other.opened_at >= deadline) run(other);
+    }
   }
-  flush();
+  // The rest, oldest bucket first.
+  std::vector<Bucket*> rest;
+  for (auto& [size, bucket] : buckets)
+    if (!bucket.images.empty()) rest.push_back(&bucket);
+  std::sort(rest.begin(), rest.end(),
+            [](const Bucket* a, const Bucket* b) { return a->opened_at < b->opened_at; });
+  for (Bucket* bucket : rest) run(*bucket);
+  pipeline.hand_over();
   writer.finish();
   recorder.flush();
   progress.finish();

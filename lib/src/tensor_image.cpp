@@ -7,7 +7,7 @@
 
 namespace sinforge {
 
-at::Tensor images_to_tensor(const std::vector<cv::Mat>& rgb_images) {
+at::Tensor images_to_tensor(const std::vector<cv::Mat>& rgb_images, bool pinned) {
   if (rgb_images.empty()) throw std::invalid_argument("images_to_tensor: no images");
   const int h = rgb_images.front().rows;
   const int w = rgb_images.front().cols;
@@ -21,7 +21,7 @@ at::Tensor images_to_tensor(const std::vector<cv::Mat>& rgb_images) {
     }
   }
   const int64_t n = static_cast<int64_t>(rgb_images.size());
-  at::Tensor out = at::empty({n, 3, h, w}, at::TensorOptions().dtype(at::kFloat));
+  at::Tensor out = at::empty({n, 3, h, w}, at::TensorOptions().dtype(at::kFloat).pinned_memory(pinned));
   float* base = out.data_ptr<float>();
   const size_t plane = static_cast<size_t>(h) * w;
   for (int64_t i = 0; i < n; ++i) {
@@ -43,7 +43,7 @@ at::Tensor images_to_tensor(const std::vector<cv::Mat>& rgb_images) {
   return out;
 }
 
-std::vector<cv::Mat> tensor_to_images(const at::Tensor& nchw, int out_w, int out_h) {
+at::Tensor quantize_to_rgb8(const at::Tensor& nchw, int out_w, int out_h) {
   if (nchw.dim() != 4 || nchw.size(1) != 3) {
     throw std::invalid_argument(format("tensor_to_images: expects N x 3 x H x W, got ", nchw.sizes()));
   }
@@ -58,13 +58,24 @@ std::vector<cv::Mat> tensor_to_images(const at::Tensor& nchw, int out_w, int out
   // fp16/bf16 -> fp32 is exact; then torchvision's save_image rule, with the same ATen operations in float32:
   // x.mul(255).add_(0.5).clamp_(0, 255), then the float -> uint8 cast truncates toward zero. NaN survives
   // clamp and its cast to uint8 is undefined, so it is set to 0 first (nan_to_num of the scaled value).
-  at::Tensor region = nchw.detach().narrow(2, 0, out_h).narrow(3, 0, out_w).to(at::kCPU, at::kFloat);
+  // Each step is one IEEE float32 operation per element (no fused multiply-add), so CPU and GPU agree.
+  at::Tensor region = nchw.detach().narrow(2, 0, out_h).narrow(3, 0, out_w).to(at::kFloat);
   at::Tensor scaled = region.mul(255).add_(0.5);
   scaled = at::nan_to_num(scaled, 0.0).clamp_(0, 255);
-  const at::Tensor bytes = scaled.to(at::kByte).permute({0, 2, 3, 1}).contiguous();  // N x H x W x 3
+  return scaled.to(at::kByte).permute({0, 2, 3, 1}).contiguous();  // N x H x W x 3
+}
+
+std::vector<cv::Mat> rgb8_to_images(const at::Tensor& nhwc_bytes) {
+  if (nhwc_bytes.dim() != 4 || nhwc_bytes.size(3) != 3 || nhwc_bytes.scalar_type() != at::kByte ||
+      !nhwc_bytes.is_cpu()) {
+    throw std::invalid_argument(format("rgb8_to_images: expects uint8 N x H x W x 3 on the CPU, got ",
+                                       nhwc_bytes.sizes(), " ", nhwc_bytes.scalar_type()));
+  }
+  const at::Tensor bytes = nhwc_bytes.contiguous();
+  const int out_h = static_cast<int>(bytes.size(1)), out_w = static_cast<int>(bytes.size(2));
   std::vector<cv::Mat> images;
   images.reserve(static_cast<size_t>(bytes.size(0)));
-  const uint8_t* base = bytes.data_ptr<uint8_t>();
+  const uint8_t* base = bytes.const_data_ptr<uint8_t>();
   const size_t image_bytes = static_cast<size_t>(out_h) * out_w * 3;
   for (int64_t i = 0; i < bytes.size(0); ++i) {
     cv::Mat m(out_h, out_w, CV_8UC3);
@@ -72,6 +83,10 @@ std::vector<cv::Mat> tensor_to_images(const at::Tensor& nchw, int out_w, int out
     images.push_back(m);
   }
   return images;
+}
+
+std::vector<cv::Mat> tensor_to_images(const at::Tensor& nchw, int out_w, int out_h) {
+  return rgb8_to_images(quantize_to_rgb8(nchw, out_w, out_h).cpu());
 }
 
 }  // namespace sinforge

@@ -1,0 +1,517 @@
+// `sinforge bench` (see bench.h). Every figure is a Google Benchmark: CPU stages timed by the wall clock, GPU
+// stages by device events (manual time), items (images) per second and bytes per second as counters.
+#include "sinforge/bench.h"
+
+#include <ATen/Context.h>
+#include <ATen/Parallel.h>
+#include <benchmark/benchmark.h>
+#include <c10/core/Event.h>
+#include <c10/core/InferenceMode.h>
+#include <c10/core/impl/VirtualGuardImpl.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <iomanip>
+#include <map>
+#include <memory>
+#include <opencv2/imgproc.hpp>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "sinforge/adain.h"
+#include "sinforge/device.h"
+#include "sinforge/error.h"
+#include "sinforge/image_io.h"
+#include "sinforge/log.h"
+#include "sinforge/output_writer.h"
+#include "sinforge/plan.h"
+#include "sinforge/random_weights.h"
+#include "sinforge/recipe.h"
+#include "sinforge/records.h"
+#include "sinforge/scan.h"
+#include "sinforge/style_bank.h"
+#include "sinforge/stylizer.h"
+#include "sinforge/tensor_image.h"
+#include "sinforge/thread_pool.h"
+#include "sinforge/weights.h"
+
+namespace sinforge {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The recipes' shapes: ImageNet's typical 500x375 input, and what each recipe makes of it.
+struct RecipeSpec {
+  std::string name;
+  ContentRecipe recipe;
+  ImageFormat format;
+  int out_w, out_h;  // the network's input and output size
+};
+
+const std::vector<RecipeSpec>& all_recipes() {
+  static const std::vector<RecipeSpec> recipes = {
+      {"sin224", ContentRecipe{256, 224}, ImageFormat::kPng, 224, 224},
+      {"full", ContentRecipe{0, 0}, ImageFormat::kJpeg, 500, 375},
+      // sin64 stylizes at 224 like sin224, then shrinks the result to 64x64 (recipe.h: output_size).
+      {"sin64", ContentRecipe{256, 224, 64}, ImageFormat::kPng, 224, 224}};
+  return recipes;
+}
+
+constexpr int kInputW = 500, kInputH = 375;
+
+// Times a region: device events on a GPU (the stream's own clock), the wall clock on the CPU.
+class RegionTimer {
+ public:
+  explicit RegionTimer(at::Device device) : device_(device) {
+    if (device_.is_cuda()) {
+      start_.emplace(device_.type(), c10::EventFlag::BACKEND_DEFAULT);
+      stop_.emplace(device_.type(), c10::EventFlag::BACKEND_DEFAULT);
+    }
+  }
+  void start() {
+    if (device_.is_cuda()) {
+      start_->record(stream());
+    } else {
+      t0_ = std::chrono::steady_clock::now();
+    }
+  }
+  double stop() {  // seconds
+    if (device_.is_cuda()) {
+      stop_->record(stream());
+      stop_->synchronize();
+      return start_->elapsedTime(*stop_) / 1e3;
+    }
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+  }
+
+ private:
+  c10::Stream stream() const { return c10::impl::VirtualGuardImpl(device_.type()).getStream(device_); }
+  at::Device device_;
+  std::optional<c10::Event> start_, stop_;
+  std::chrono::steady_clock::time_point t0_;
+};
+
+void synchronize(at::Device device) {
+  if (!device.is_cuda()) return;
+  c10::Event e(device.type());
+  e.record(c10::impl::VirtualGuardImpl(device.type()).getStream(device));
+  e.synchronize();
+}
+
+// A photo-like image: smooth colour fields plus fine noise, so the codecs see realistic entropy.
+cv::Mat synthetic_image(int w, int h, uint32_t seed) {
+  cv::Mat coarse(h / 16 + 1, w / 16 + 1, CV_8UC3);
+  cv::randu(coarse, 0, 255);
+  cv::Mat img;
+  cv::resize(coarse, img, cv::Size(w, h), 0, 0, cv::INTER_CUBIC);
+  cv::Mat noise(h, w, CV_8UC3);
+  cv::theRNG().state = seed;
+  cv::randn(noise, 0, 12);
+  cv::add(img, noise, img);
+  return img;
+}
+
+struct Data {
+  at::Device device = at::kCPU;
+  std::vector<std::vector<uint8_t>> jpegs;  // content files' bytes
+  std::vector<cv::Mat> decoded;
+  std::unique_ptr<StyleNetwork> net;
+  at::Tensor style_mean, style_std;  // [8, 512] on the device
+  fs::path scratch;
+  int batch = 1;
+  int threads = 1;
+  int e2e_images = 2;
+};
+
+void add_counters(benchmark::State& st, double items_per_iteration, double bytes_per_iteration) {
+  const auto iterations = static_cast<double>(st.iterations());
+  if (items_per_iteration > 0)
+    st.counters["items_per_second"] =
+        benchmark::Counter(items_per_iteration * iterations, benchmark::Counter::kIsRate);
+  if (bytes_per_iteration > 0)
+    st.counters["bytes_per_second"] =
+        benchmark::Counter(bytes_per_iteration * iterations, benchmark::Counter::kIsRate);
+}
+
+// Runs fn once per iteration, timed by the region timer; errors end the figure with their message.
+template <typename Fn>
+void timed_loop(benchmark::State& st, at::Device device, double items, double bytes, Fn&& fn) {
+  try {
+    const c10::InferenceMode inference;
+    RegionTimer timer(device);
+    fn();  // warm-up: allocations, cuDNN's algorithm search, codec tables
+    synchronize(device);
+    for (auto _ : st) {
+      timer.start();
+      fn();
+      st.SetIterationTime(timer.stop());
+    }
+    add_counters(st, items, bytes);
+  } catch (const std::exception& e) {
+    st.SkipWithError(e.what());
+  }
+}
+
+// The same AdaIN in LibTorch ops: what the kernel replaces.
+at::Tensor adain_torch_ops(const at::Tensor& x, const at::Tensor& sm, const at::Tensor& ss,
+                           const at::Tensor& index, float alpha) {
+  const at::Tensor xf = x.to(at::kFloat);
+  const at::Tensor mean = xf.mean({2, 3}, true);
+  const at::Tensor sd = (xf.var({2, 3}, /*unbiased=*/true, /*keepdim=*/true) + kAdainEpsilon).sqrt();
+  const int64_t n = x.size(0), c = x.size(1);
+  const at::Tensor t = (xf - mean) / sd * ss.index_select(0, index).view({n, c, 1, 1}) +
+                       sm.index_select(0, index).view({n, c, 1, 1});
+  return (t * alpha + xf * (1 - alpha)).to(x.scalar_type());
+}
+
+class Collector : public benchmark::BenchmarkReporter {
+ public:
+  bool ReportContext(const Context&) override { return true; }
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const Run& r : runs) {
+      const std::string name = r.run_name.function_name;
+      if (r.error_occurred) {
+        errors[name] = r.error_message;
+        continue;
+      }
+      BenchFigure& f = figures[name];
+      f.name = name;
+      f.repetitions = static_cast<int>(r.repetitions);
+      const auto counter = [&](const char* key) {
+        const auto it = r.counters.find(key);
+        return it == r.counters.end() ? 0.0 : static_cast<double>(it->second.value);
+      };
+      if (r.run_type == Run::RT_Aggregate) {
+        if (r.aggregate_name == "median") {
+          f.seconds = r.GetAdjustedRealTime();
+          f.images_per_second = counter("items_per_second");
+          f.bytes_per_second = counter("bytes_per_second");
+        } else if (r.aggregate_name == "stddev") {
+          f.seconds_stddev = r.GetAdjustedRealTime();
+        }
+      } else if (r.repetitions <= 1) {
+        f.seconds = r.GetAdjustedRealTime();
+        f.images_per_second = counter("items_per_second");
+        f.bytes_per_second = counter("bytes_per_second");
+        f.iterations = r.iterations;
+      } else {
+        f.iterations = r.iterations;
+      }
+    }
+  }
+  std::map<std::string, BenchFigure> figures;
+  std::map<std::string, std::string> errors;
+  std::vector<std::string> order;
+};
+
+void load_content(Data& data, const fs::path& dir) {
+  const std::vector<fs::path> files = scan_images(dir, {"jpg", "jpeg", "png"});
+  for (const fs::path& f : files) {
+    if (data.jpegs.size() >= 32) break;
+    std::ifstream in(dir / f, std::ios::binary);
+    data.jpegs.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  if (data.jpegs.empty()) throw UsageError("--content " + dir.string() + ": no images found");
+}
+
+struct Registrar {
+  const BenchOptions& options;
+  std::vector<std::string>& order;
+
+  template <typename Fn>
+  void add(const std::string& name, Fn&& fn) {
+    order.push_back(name);
+    benchmark::internal::Benchmark* b = benchmark::RegisterBenchmark(name.c_str(), std::forward<Fn>(fn));
+    b->UseManualTime()->Unit(benchmark::kSecond)->MinTime(options.min_time);
+    if (options.repetitions > 1) b->Repetitions(options.repetitions)->ReportAggregatesOnly(true);
+  }
+};
+
+void register_recipe(Registrar& reg, const std::shared_ptr<Data>& data, const RecipeSpec& spec) {
+  const at::Device device = data->device;
+  const int batch = data->batch;
+  const std::string p = spec.name + "/";
+
+  reg.add(p + "decode", [data](benchmark::State& st) {
+    size_t i = 0;
+    timed_loop(st, at::kCPU, 1, 0, [&] {
+      const auto& bytes = data->jpegs[i++ % data->jpegs.size()];
+      benchmark::DoNotOptimize(decode_image(bytes, "bench"));
+    });
+  });
+  reg.add(p + "preprocess", [data, spec](benchmark::State& st) {
+    size_t i = 0;
+    timed_loop(st, at::kCPU, 1, 0, [&] {
+      const cv::Mat m = prepare_content(data->decoded[i++ % data->decoded.size()], spec.recipe);
+      benchmark::DoNotOptimize(images_to_tensor({m}));
+    });
+  });
+  // The prepared batch, as the network gets it.
+  std::vector<cv::Mat> prepared;
+  for (int b = 0; b < batch; ++b)
+    prepared.push_back(prepare_content(data->decoded[b % data->decoded.size()], spec.recipe));
+  const int w = prepared[0].cols, h = prepared[0].rows;
+  const double batch_bytes = 4.0 * 3 * w * h * batch;
+  if (device.is_cuda()) {
+    for (const bool pinned : {true, false}) {
+      reg.add(p + (pinned ? "upload_pinned" : "upload_pageable"), [=](benchmark::State& st) {
+        const at::Tensor host = images_to_tensor(prepared, pinned);
+        timed_loop(st, device, batch, batch_bytes,
+                   [&] { benchmark::DoNotOptimize(host.to(device, /*non_blocking=*/pinned)); });
+      });
+    }
+  }
+  const at::Tensor index = at::randint(0, data->style_mean.size(0), {batch}, at::kLong).to(device);
+  reg.add(p + "model", [=](benchmark::State& st) {
+    const at::Tensor input = images_to_tensor(prepared).to(device);
+    timed_loop(st, device, batch, 0, [&] {
+      const at::Tensor f = data->net->encoder()(input);
+      benchmark::DoNotOptimize(data->net->stylize_features(f, data->style_mean, data->style_std, index, 1.f));
+    });
+  });
+  reg.add(p + "postprocess", [=](benchmark::State& st) {
+    const at::Tensor out = (at::rand({batch, 3, h, w}) * 1.2 - 0.1).to(device);
+    timed_loop(st, device, batch, 0, [&] { benchmark::DoNotOptimize(quantize_to_rgb8(out, w, h)); });
+  });
+  if (device.is_cuda()) {
+    reg.add(p + "download_uint8", [=](benchmark::State& st) {
+      const at::Tensor bytes = at::randint(0, 256, {batch, h, w, 3}, at::kByte).to(device);
+      const at::Tensor host = at::empty(bytes.sizes(), at::TensorOptions(at::kByte).pinned_memory(true));
+      timed_loop(st, device, batch, static_cast<double>(bytes.numel()),
+                 [&] { host.copy_(bytes, /*non_blocking=*/true); });
+    });
+    reg.add(p + "download_fp32", [=](benchmark::State& st) {
+      const at::Tensor out = at::rand({batch, 3, h, w}).to(device);
+      const at::Tensor host = at::empty(out.sizes(), at::TensorOptions(at::kFloat).pinned_memory(true));
+      timed_loop(st, device, batch, static_cast<double>(out.numel() * 4),
+                 [&] { host.copy_(out, /*non_blocking=*/true); });
+    });
+  }
+  reg.add(p + "encode", [=](benchmark::State& st) {
+    const cv::Mat img = synthetic_image(spec.out_w, spec.out_h, 7);
+    timed_loop(st, at::kCPU, 1, 0, [&] { benchmark::DoNotOptimize(encode_image(img, spec.format, 75)); });
+  });
+  reg.add(p + "write", [=](benchmark::State& st) {
+    const std::vector<uint8_t> bytes =
+        encode_image(synthetic_image(spec.out_w, spec.out_h, 8), spec.format, 75);
+    size_t i = 0;
+    timed_loop(st, at::kCPU, 1, static_cast<double>(bytes.size()), [&] {
+      write_file_atomic(data->scratch / "write" / spec.name / (std::to_string(i++ % 64) + ".out"), bytes);
+    });
+  });
+
+  // AdaIN alone at this recipe's relu4_1 shape, in the network's dtype and layout.
+  const int64_t fh = (h + 7) / 8, fw = (w + 7) / 8;
+  const auto dtype = scalar_type(data->net->options().precision);
+  const double elem = dtype == at::kFloat ? 4.0 : 2.0;
+  const double adain_bytes = 3.0 * batch * 512 * fh * fw * elem;  // read twice (stats, apply), write once
+  for (const bool torch_ops : {false, true}) {
+    reg.add(p + (torch_ops ? "adain_torch_ops" : "adain_kernel"), [=](benchmark::State& st) {
+      at::Tensor x = (at::randn({batch, 512, fh, fw}) * 2 + 1).to(device, dtype);
+      if (data->net->options().channels_last) x = x.contiguous(at::MemoryFormat::ChannelsLast);
+      timed_loop(st, device, batch, adain_bytes, [&] {
+        benchmark::DoNotOptimize(torch_ops ? adain_torch_ops(x, data->style_mean, data->style_std, index, 1.f)
+                                           : adain(x, data->style_mean, data->style_std, index, 1.f));
+      });
+    });
+  }
+
+  // End to end: stylize_contents on generated files of the input size, into a fresh folder each time.
+  reg.add(p + "end_to_end", [=](benchmark::State& st) {
+    const fs::path content = data->scratch / ("content-" + spec.name);
+    std::vector<fs::path> names;
+    for (int i = 0; i < data->e2e_images; ++i) {
+      names.emplace_back("img" + std::to_string(i) + ".jpg");
+      write_file_atomic(content / names.back(), data->jpegs[static_cast<size_t>(i) % data->jpegs.size()]);
+    }
+    std::vector<fs::path> paintings;
+    for (int64_t s = 0; s < data->style_mean.size(0); ++s)
+      paintings.emplace_back("p" + std::to_string(s) + ".jpg");
+    const StyleBank bank{paintings, data->style_mean, data->style_std};
+    const std::vector<PlannedContent> planned =
+        plan_outputs(names, paintings, {0, 1, spec.format == ImageFormat::kPng});
+    ThreadPool decoders(static_cast<size_t>(data->threads));
+    int run = 0;
+    timed_loop(st, at::kCPU, data->e2e_images, 0, [&] {
+      const fs::path out = data->scratch / ("out-" + spec.name) / std::to_string(run++);
+      OutputWriter writer(static_cast<size_t>(data->threads), spec.format, 75);
+      RunRecorder recorder(out, ShardId{});
+      StylizeSettings settings;
+      settings.content_dir = content;
+      settings.out_dir = out;
+      settings.recipe = spec.recipe;
+      settings.batch_size = batch;
+      stylize_contents(planned, bank, *data->net, settings, decoders, writer, recorder);
+    });
+  });
+}
+
+// The device's copy bandwidth (bytes read + bytes written per second): the floor for memory-bound stages.
+void register_copy(Registrar& reg, at::Device device) {
+  reg.add("memory/copy_256MiB", [device](benchmark::State& st) {
+    const int64_t n = int64_t{1} << 26;  // 64 Mi floats
+    const at::Tensor a = at::rand({n}).to(device);
+    at::Tensor b = at::empty_like(a);
+    timed_loop(st, device, 0, 2.0 * 4.0 * static_cast<double>(n), [&] { b.copy_(a); });
+  });
+}
+
+}  // namespace
+
+std::vector<std::string> parse_recipes(const std::string& comma_list) {
+  std::vector<std::string> out;
+  std::stringstream ss(comma_list);
+  std::string name;
+  while (std::getline(ss, name, ',')) {
+    if (name.empty()) continue;
+    const auto& all = all_recipes();
+    if (std::none_of(all.begin(), all.end(), [&](const RecipeSpec& r) { return r.name == name; }))
+      throw UsageError("--recipes: unknown recipe '" + name + "' (expected sin224, full or sin64)");
+    out.push_back(name);
+  }
+  if (out.empty()) throw UsageError("--recipes names no recipe");
+  return out;
+}
+
+BenchReport run_bench(const BenchOptions& o) {
+  if (o.vgg.empty() != o.decoder.empty()) throw UsageError("--vgg and --decoder go together");
+  if (o.repetitions < 1) throw UsageError("--repetitions must be at least 1");
+  if (o.batch_size < 0) throw UsageError("--batch-size must be 0 (default) or positive");
+  auto data = std::make_shared<Data>();
+  data->device = parse_device(o.device);
+  if (data->device.is_cpu() && o.precision != Precision::kFp32)
+    throw UsageError("--precision " + to_string(o.precision) + " needs a GPU; the CPU path computes in fp32");
+  data->threads =
+      o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  at::set_num_threads(data->threads);
+  data->batch = o.batch_size > 0 ? o.batch_size : (data->device.is_cuda() ? 32 : 1);
+  data->e2e_images = o.end_to_end_images > 0 ? o.end_to_end_images : 2 * data->batch;
+  if (data->device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
+
+  BenchReport report;
+  report.device = data->device.str();
+  report.precision = to_string(o.precision);
+  report.batch_size = data->batch;
+  report.threads = data->threads;
+
+  NetworkOptions net_options;
+  net_options.device = data->device;
+  net_options.precision = o.precision;
+  net_options.channels_last = data->device.is_cuda();
+  std::string weights = "random weights";
+  if (!o.vgg.empty()) {
+    data->net = std::make_unique<StyleNetwork>(load_encoder_weights(o.vgg), load_decoder_weights(o.decoder),
+                                               net_options);
+    weights = "weights " + o.vgg.filename().string() + " + " + o.decoder.filename().string();
+  } else {
+    data->net =
+        std::make_unique<StyleNetwork>(random_encoder_weights(1), random_decoder_weights(2), net_options);
+  }
+  {
+    // Eight paintings' statistics, as encode_paintings would make them.
+    const c10::InferenceMode inference;
+    const auto [mean, sd] = data->net->style_statistics(
+        images_to_tensor({synthetic_image(256, 256, 11), synthetic_image(256, 256, 12)}));
+    data->style_mean = mean.repeat({4, 1});
+    data->style_std = sd.repeat({4, 1});
+  }
+  std::string content = "synthetic 500x375 JPEGs";
+  if (!o.content_dir.empty()) {
+    load_content(*data, o.content_dir);
+    content = std::to_string(data->jpegs.size()) + " files of " + o.content_dir.string();
+  } else {
+    for (uint32_t i = 0; i < 8; ++i)
+      data->jpegs.push_back(encode_image(synthetic_image(kInputW, kInputH, 100 + i), ImageFormat::kJpeg, 90));
+  }
+  for (const auto& bytes : data->jpegs) data->decoded.push_back(decode_image(bytes, "bench"));
+  report.data = content + ", " + weights;
+
+  data->scratch = fs::temp_directory_path() / ("sinforge-bench-" + std::to_string(std::random_device{}()));
+  fs::create_directories(data->scratch);
+
+  std::vector<std::string> order;
+  Registrar reg{o, order};
+  register_copy(reg, data->device);
+  for (const std::string& name : o.recipes) {
+    const auto& all = all_recipes();
+    const auto it = std::find_if(all.begin(), all.end(), [&](const RecipeSpec& r) { return r.name == name; });
+    if (it == all.end()) throw UsageError("unknown recipe '" + name + "'");
+    register_recipe(reg, data, *it);
+  }
+
+  // Google Benchmark reads its settings from an argv of its own.
+  std::vector<std::string> args = {"sinforge-bench"};
+  if (!o.filter.empty()) args.push_back("--benchmark_filter=" + o.filter);
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  int argc = static_cast<int>(argv.size());
+  benchmark::Initialize(&argc, argv.data());
+  Collector collector;
+  benchmark::RunSpecifiedBenchmarks(&collector);
+  benchmark::ClearRegisteredBenchmarks();
+  std::error_code ec;
+  fs::remove_all(data->scratch, ec);
+
+  for (const std::string& name : order) {
+    const auto it = collector.figures.find(name);
+    if (it != collector.figures.end()) report.figures.push_back(it->second);
+    const auto err = collector.errors.find(name);
+    if (err != collector.errors.end()) log::warn(format("bench ", name, " failed: ", err->second));
+  }
+  return report;
+}
+
+namespace {
+
+// Encoder + decoder cost: 48 GFLOP per 224x224 image (REFERENCE.md section 4), scaled by pixels.
+double model_gflop_per_image(const std::string& figure) {
+  for (const RecipeSpec& r : all_recipes()) {
+    if (figure == r.name + "/model" || figure == r.name + "/end_to_end")
+      return 48.0 * (static_cast<double>(r.out_w) * r.out_h) / (224.0 * 224.0);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void print_report(const BenchReport& report, std::ostream& out) {
+  out << "sinforge bench: device " << report.device << ", precision " << report.precision << ", batch "
+      << report.batch_size << ", threads " << report.threads << "\n";
+  out << "data: " << report.data << "\n\n";
+  out << std::left << std::setw(26) << "figure" << std::right << std::setw(12) << "median ms" << std::setw(10)
+      << "+- ms" << std::setw(12) << "images/s" << std::setw(11) << "GB/s" << std::setw(10) << "GFLOP/s"
+      << std::setw(6) << "reps"
+      << "\n";
+  for (const BenchFigure& f : report.figures) {
+    const double gflop = model_gflop_per_image(f.name);
+    out << std::left << std::setw(26) << f.name << std::right << std::fixed << std::setprecision(3)
+        << std::setw(12) << f.seconds * 1e3 << std::setw(10) << f.seconds_stddev * 1e3 << std::setprecision(1)
+        << std::setw(12) << f.images_per_second << std::setprecision(2) << std::setw(11)
+        << f.bytes_per_second / 1e9 << std::setprecision(1) << std::setw(10)
+        << (gflop > 0 ? gflop * f.images_per_second : 0.0) << std::setw(6) << f.repetitions << "\n";
+  }
+}
+
+nlohmann::json to_json(const BenchReport& report) {
+  nlohmann::json j;
+  j["device"] = report.device;
+  j["precision"] = report.precision;
+  j["batch_size"] = report.batch_size;
+  j["threads"] = report.threads;
+  j["data"] = report.data;
+  j["figures"] = nlohmann::json::array();
+  for (const BenchFigure& f : report.figures) {
+    j["figures"].push_back({{"name", f.name},
+                            {"seconds_median", f.seconds},
+                            {"seconds_stddev", f.seconds_stddev},
+                            {"images_per_second", f.images_per_second},
+                            {"bytes_per_second", f.bytes_per_second},
+                            {"gflop_per_image", model_gflop_per_image(f.name)},
+                            {"repetitions", f.repetitions}});
+  }
+  return j;
+}
+
+}  // namespace sinforge
