@@ -42,6 +42,12 @@ set(BENCHMARK_INSTALL_DOCS OFF CACHE BOOL "" FORCE)
 set(BUILD_SHARED_LIBS OFF)
 set(GIT_VERSION "0.0.0")  # no .git in the carried sources: benchmark then takes its project() version
 add_subdirectory("${_carry}/src/benchmark" "${CMAKE_BINARY_DIR}/_carry/benchmark" EXCLUDE_FROM_ALL SYSTEM)
+# yaml-cpp from source (the presets): static, no tests, tools or install rules.
+set(YAML_CPP_BUILD_TESTS OFF CACHE BOOL "" FORCE)
+set(YAML_CPP_BUILD_TOOLS OFF CACHE BOOL "" FORCE)
+set(YAML_CPP_BUILD_CONTRIB OFF CACHE BOOL "" FORCE)
+set(YAML_CPP_INSTALL OFF CACHE BOOL "" FORCE)
+add_subdirectory("${_carry}/src/yaml-cpp" "${CMAKE_BINARY_DIR}/_carry/yaml-cpp" EXCLUDE_FROM_ALL SYSTEM)
 if(SINFORGE_BUILD_TESTS)
   set(INSTALL_GTEST OFF CACHE BOOL "" FORCE)
   set(BUILD_GMOCK OFF CACHE BOOL "" FORCE)

@@ -7,7 +7,8 @@
 #   scripts/prepare-gpu-carry.sh [headers] [sources] [opencv]     (default: all three)
 #
 # headers  Debian's own headers: spdlog 1.10 + fmt 9 (used header-only there), cxxopts, nlohmann-json.
-# sources  GoogleTest (Debian's /usr/src/googletest) and Google Benchmark 1.7.1 (Debian's source package):
+# sources  GoogleTest (Debian's /usr/src/googletest), Google Benchmark 1.7.1 and yaml-cpp 0.7 (Debian's source
+#          packages):
 #          built from source on the GPU machine by its own compiler, so no C++ ABI or glibc mismatch.
 # opencv   A minimal static OpenCV 4.6 (core, imgproc, imgcodecs; JPEG and PNG only) from Debian's source
 #          package, the same version and patches as the shared one built against here, so decoding behaves
@@ -58,7 +59,7 @@ for stage in "${STAGES[@]}"; do
       cp /usr/include/cxxopts.hpp "$CARRY/include/"
       ;;
     sources)
-      say "sources: GoogleTest (from /usr/src/googletest), Google Benchmark (apt-get source benchmark)"
+      say "sources: GoogleTest (from /usr/src/googletest), Google Benchmark and yaml-cpp (apt-get source)"
       rm -rf "$CARRY/src/googletest"
       cp -r /usr/src/googletest "$CARRY/src/googletest"
       rm -rf "$CARRY/src/googletest/googlemock/docs" "$CARRY/src/googletest/docs" 2>/dev/null || true
@@ -66,6 +67,11 @@ for stage in "${STAGES[@]}"; do
       rm -rf "$CARRY/src/benchmark"
       mkdir -p "$CARRY/src/benchmark"
       (cd "$WORK/src-benchmark" && cp -r CMakeLists.txt cmake include src LICENSE "$CARRY/src/benchmark/")
+      # yaml-cpp: the presets (configs/*.yaml) are read with it.
+      if [ ! -d "$WORK/src-yaml-cpp" ]; then apt_source yaml-cpp; fi
+      rm -rf "$CARRY/src/yaml-cpp"
+      mkdir -p "$CARRY/src/yaml-cpp"
+      (cd "$WORK/src-yaml-cpp" && cp -r ./*.in CMakeLists.txt include src LICENSE "$CARRY/src/yaml-cpp/")
       ;;
     opencv)
       say "opencv: static core, imgproc, imgcodecs (JPEG, PNG) from Debian's source package"
