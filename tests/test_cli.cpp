@@ -217,6 +217,20 @@ TEST_F(Cli, BadFlagsFailBeforeAnyWork) {
   }
 }
 
+TEST_F(Cli, OutputThroughASymlinkInsideTheContentIsRefused) {
+  // content/linked -> elsewhere: --out content/linked/results resolves outside the content folder, but the
+  // scan follows the link, so a rerun would read its own outputs.
+  fs::create_directories(tmp_ / "content");
+  fs::create_directories(tmp_ / "elsewhere");
+  fs::copy_file(testing::samples_dir() / "content" / "chelsea.jpg", tmp_ / "content" / "a.jpg");
+  fs::create_directory_symlink(tmp_ / "elsewhere", tmp_ / "content" / "linked");
+  const auto run = sinforge("run --content " + quote(tmp_ / "content") + " --styles " + samples("styles") +
+                            " --out " + quote(tmp_ / "content" / "linked" / "results") + weight_flags());
+  EXPECT_EQ(run.exit_code, 2) << run.output;
+  EXPECT_NE(run.output.find("--out must not lie inside"), std::string::npos) << run.output;
+  EXPECT_FALSE(fs::exists(tmp_ / "elsewhere" / "results"));
+}
+
 TEST_F(Cli, BadWeightsFailBeforeAnyWork) {
   const fs::path out = tmp_ / "never";
   const std::string base =

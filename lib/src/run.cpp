@@ -33,15 +33,22 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-bool is_inside(const fs::path& inner, const fs::path& outer) {
-  std::error_code ec;
-  const fs::path a = fs::weakly_canonical(inner, ec), b = fs::weakly_canonical(outer, ec);
+bool starts_with_path(const fs::path& a, const fs::path& b) {
   auto ai = a.begin();
   for (auto bi = b.begin(); bi != b.end(); ++bi, ++ai) {
     if (bi->empty()) continue;  // trailing separator
     if (ai == a.end() || *ai != *bi) return false;
   }
   return true;
+}
+
+// Whether the scan of outer could reach inner: by the resolved paths, and by the paths as written, since the
+// scan follows symlinked folders (content/linked/out resolves elsewhere but is scanned as content).
+bool is_inside(const fs::path& inner, const fs::path& outer) {
+  std::error_code ec;
+  if (starts_with_path(fs::weakly_canonical(inner, ec), fs::weakly_canonical(outer, ec))) return true;
+  return starts_with_path(fs::absolute(inner, ec).lexically_normal(),
+                          fs::absolute(outer, ec).lexically_normal());
 }
 
 double seconds_between(Clock::time_point a, Clock::time_point b) {
