@@ -102,13 +102,14 @@ size_t worker_count(int requested) {
 
 // The bank file a run reuses or builds: --style-bank, else a top-level file of the output folder (a folder
 // there would read as one more class to ImageFolder).
-BankRequest style_bank_request(const RunOptions& o, const std::vector<fs::path>& paintings) {
+BankRequest style_bank_request(const RunOptions& o, const std::vector<fs::path>& paintings,
+                               const std::string& vgg_sha256) {
   BankRequest request;
   request.named_explicitly = !o.style_bank.empty();
   request.file = request.named_explicitly ? o.style_bank : o.out_dir / "sinforge.styles.bank";
   request.styles_dir = o.styles_dir;
   request.found = paintings;
-  request.key = make_bank_key(o.styles_dir, paintings, o.vgg, o.precision, style_recipe(o));
+  request.key = make_bank_key_with_digest(o.styles_dir, paintings, vgg_sha256, o.precision, style_recipe(o));
   return request;
 }
 
@@ -195,7 +196,8 @@ RunSummary run_stylize(const RunOptions& o) {
   ThreadPool decoders(threads);
   std::vector<SkippedInput> skipped_paintings;
   const StyleBank bank =
-      obtain_style_bank(style_bank_request(o, paintings), net, decoders, skipped_paintings);
+      obtain_style_bank(style_bank_request(o, paintings, settings_now["vgg_sha256"].get<std::string>()), net,
+                        decoders, skipped_paintings);
   const double styles_seconds = seconds_since(styles_start);
   summary.paintings = bank.paintings.size();
   summary.skipped_paintings = skipped_paintings.size();

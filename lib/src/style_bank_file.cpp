@@ -200,7 +200,13 @@ StyleBank build_and_save(const BankRequest& request, const StyleNetwork& net, Th
 
 BankKey make_bank_key(const fs::path& styles_dir, const std::vector<fs::path>& found, const fs::path& vgg,
                       Precision precision, const StyleRecipe& recipe) {
-  BankKey key{sha256_hex(vgg), to_string(precision), recipe, {}};
+  return make_bank_key_with_digest(styles_dir, found, sha256_hex(vgg), precision, recipe);
+}
+
+BankKey make_bank_key_with_digest(const fs::path& styles_dir, const std::vector<fs::path>& found,
+                                  const std::string& vgg_sha256, Precision precision,
+                                  const StyleRecipe& recipe) {
+  BankKey key{vgg_sha256, to_string(precision), recipe, {}};
   for (const fs::path& rel : found) {
     const fs::path file = styles_dir / rel;
     std::error_code ec;

@@ -57,6 +57,12 @@ struct BankKey {
 BankKey make_bank_key(const std::filesystem::path& styles_dir,
                       const std::vector<std::filesystem::path>& found, const std::filesystem::path& vgg,
                       Precision precision, const StyleRecipe& recipe);
+// The same with the VGG file's SHA-256 already known (a run hashes the 80 MB file once, for its settings
+// too).
+BankKey make_bank_key_with_digest(const std::filesystem::path& styles_dir,
+                                  const std::vector<std::filesystem::path>& found,
+                                  const std::string& vgg_sha256, Precision precision,
+                                  const StyleRecipe& recipe);
 
 struct LoadedBank {
   BankKey key;
