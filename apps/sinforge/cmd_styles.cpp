@@ -46,13 +46,8 @@ int styles_command(int argc, char** argv) {
       ("log-level", "debug, info, warn, error or off", cxxopts::value<std::string>()->default_value("info"))
       ("h,help", "print this help");
   // clang-format on
-  const cxxopts::ParseResult r = cli.parse(argc, argv);
-  if (r.count("help") != 0) {
-    std::cout << cli.help() << '\n';
-    return kExitOk;
-  }
-  if (!r.unmatched().empty()) throw UsageError("unexpected argument '" + r.unmatched()[0] + "'");
-  log::set_level(log::parse_level(r["log-level"].as<std::string>()));
+  cxxopts::ParseResult r;
+  if (!parse_command_line(cli, argc, argv, r)) return kExitOk;
   const auto require = [&](const char* name) {
     if (r.count(name) == 0) throw UsageError(std::string("--") + name + " is required");
     return std::filesystem::path(r[name].as<std::string>());

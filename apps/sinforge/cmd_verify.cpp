@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "commands.h"
+#include "run_flags.h"
 #include "sinforge/error.h"
 #include "sinforge/log.h"
 #include "sinforge/verify.h"
@@ -22,13 +23,8 @@ int verify_command(int argc, char** argv) {
       ("log-level", "debug, info, warn, error or off", cxxopts::value<std::string>()->default_value("info"))
       ("h,help", "print this help");
   // clang-format on
-  const cxxopts::ParseResult r = cli.parse(argc, argv);
-  if (r.count("help") != 0) {
-    std::cout << cli.help() << '\n';
-    return kExitOk;
-  }
-  if (!r.unmatched().empty()) throw UsageError("unexpected argument '" + r.unmatched()[0] + "'");
-  log::set_level(log::parse_level(r["log-level"].as<std::string>()));
+  cxxopts::ParseResult r;
+  if (!parse_command_line(cli, argc, argv, r)) return kExitOk;
   if (r.count("out") == 0) throw UsageError("--out is required");
   const int threads = r["threads"].as<int>();
   if (threads < 0) throw UsageError("--threads must be 0 (every core) or positive");
