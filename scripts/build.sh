@@ -4,7 +4,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR="${SINFORGE_BUILD_DIR:-build}"
 bash scripts/install-deps.sh
-cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >"$BUILD_DIR.configure.log" 2>&1 ||
+# ccache (installed by install-deps.sh) keeps compiled objects under the user's cache folder, so a clean
+# clone (CI) or a second worktree rebuilds in a fraction of the time; paths are taken relative to the
+# checkout so that every clone shares the cache.
+launcher=()
+if command -v ccache >/dev/null; then
+  export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_CUDA_COMPILER_LAUNCHER=ccache)
+fi
+cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" >"$BUILD_DIR.configure.log" 2>&1 ||
   { cat "$BUILD_DIR.configure.log"; exit 1; }
 # Each LibTorch translation unit needs about 1.5 GB to compile: keep jobs to what memory allows.
 jobs=$(nproc)

@@ -22,7 +22,7 @@ if [[ "${1:-}" == "--print-venv" ]]; then
 fi
 
 APT_PACKAGES=(
-  build-essential cmake ninja-build pkg-config git ca-certificates
+  build-essential cmake ninja-build pkg-config git ca-certificates ccache
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
   libspdlog-dev libcxxopts-dev nlohmann-json3-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev

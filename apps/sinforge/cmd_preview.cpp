@@ -42,7 +42,7 @@ int preview_command(int argc, char** argv) {
     std::cout << "row " << i << ": " << rows[i].content.generic_string() << " | "
               << rows[i].painting.generic_string() << '\n';
   }
-  log::info(format("wrote ", p.out_file.string(), ": ", rows.size(), " rows"));
+  log::info(str_cat("wrote ", p.out_file.string(), ": ", rows.size(), " rows"));
   return kExitOk;
 }
 

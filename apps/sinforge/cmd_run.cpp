@@ -74,13 +74,13 @@ int run_command(int argc, char** argv) {
   install_stop_handlers();
   const RunSummary s = run_stylize(o);
   if (s.stop_signal != 0) {
-    log::warn(format("stopped by signal ", s.stop_signal, " after ", s.written, " images; the journal is ",
-                     "flushed: run the same command again to resume"));
+    log::warn(str_cat("stopped by signal ", s.stop_signal, " after ", s.written, " images; the journal is ",
+                      "flushed: run the same command again to resume"));
     return 128 + s.stop_signal;  // the shell's convention: 130 for SIGINT, 143 for SIGTERM
   }
-  log::info(format("done: ", s.written, " images written to ", o.out_dir.string(), ", ", s.skipped_contents,
-                   " content images and ", s.skipped_paintings, " paintings skipped (see ",
-                   skipped_path(o.out_dir, o.shard).filename().string(), "), ", s.seconds, " s"));
+  log::info(str_cat("done: ", s.written, " images written to ", o.out_dir.string(), ", ", s.skipped_contents,
+                    " content images and ", s.skipped_paintings, " paintings skipped (see ",
+                    skipped_path(o.out_dir, o.shard).filename().string(), "), ", s.seconds, " s"));
   return kExitOk;
 }
 

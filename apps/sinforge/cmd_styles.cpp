@@ -76,7 +76,8 @@ int styles_command(int argc, char** argv) {
   job.decoder = weights.decoder;
   std::vector<SkippedInput> skipped;
   const size_t usable = make_style_bank_file(job, skipped);
-  log::info(format("done: ", usable, " paintings in ", job.file.string(), ", ", skipped.size(), " left out"));
+  log::info(
+      str_cat("done: ", usable, " paintings in ", job.file.string(), ", ", skipped.size(), " left out"));
   return kExitOk;
 }
 

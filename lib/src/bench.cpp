@@ -458,7 +458,7 @@ BenchReport run_bench(const BenchOptions& o) {
     const auto it = collector.figures.find(name);
     if (it != collector.figures.end()) report.figures.push_back(it->second);
     const auto err = collector.errors.find(name);
-    if (err != collector.errors.end()) log::warn(format("bench ", name, " failed: ", err->second));
+    if (err != collector.errors.end()) log::warn(str_cat("bench ", name, " failed: ", err->second));
   }
   return report;
 }

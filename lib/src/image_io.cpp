@@ -49,18 +49,19 @@ HeaderInfo probe_jpeg(std::span<const uint8_t> b, const std::string& name) {
   bool have_sof = false;
   while (true) {
     while (pos < b.size() && b[pos] == 0xFF && pos + 1 < b.size() && b[pos + 1] == 0xFF) ++pos;  // fill bytes
-    if (pos + 2 > b.size()) throw DecodeError(format(name, ": truncated JPEG (header ends early)"));
-    if (b[pos] != 0xFF) throw DecodeError(format(name, ": corrupt JPEG (marker expected at byte ", pos, ")"));
+    if (pos + 2 > b.size()) throw DecodeError(str_cat(name, ": truncated JPEG (header ends early)"));
+    if (b[pos] != 0xFF)
+      throw DecodeError(str_cat(name, ": corrupt JPEG (marker expected at byte ", pos, ")"));
     const uint8_t marker = b[pos + 1];
     pos += 2;
     if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) continue;  // standalone markers
-    if (marker == 0xD9) throw DecodeError(format(name, ": corrupt JPEG (end of image before any scan)"));
-    if (pos + 2 > b.size()) throw DecodeError(format(name, ": truncated JPEG (header ends early)"));
+    if (marker == 0xD9) throw DecodeError(str_cat(name, ": corrupt JPEG (end of image before any scan)"));
+    if (pos + 2 > b.size()) throw DecodeError(str_cat(name, ": truncated JPEG (header ends early)"));
     const size_t length = be16(b, pos);
-    if (length < 2) throw DecodeError(format(name, ": corrupt JPEG (segment length ", length, ")"));
-    if (pos + length > b.size()) throw DecodeError(format(name, ": truncated JPEG (header ends early)"));
+    if (length < 2) throw DecodeError(str_cat(name, ": corrupt JPEG (segment length ", length, ")"));
+    if (pos + length > b.size()) throw DecodeError(str_cat(name, ": truncated JPEG (header ends early)"));
     if (is_sof(marker) && !have_sof) {
-      if (length < 8) throw DecodeError(format(name, ": corrupt JPEG (short frame header)"));
+      if (length < 8) throw DecodeError(str_cat(name, ": corrupt JPEG (short frame header)"));
       info.height = be16(b, pos + 3);
       info.width = be16(b, pos + 5);
       have_sof = true;
@@ -68,7 +69,7 @@ HeaderInfo probe_jpeg(std::span<const uint8_t> b, const std::string& name) {
     pos += length;
     if (marker == 0xDA) break;  // SOS: entropy-coded data follows
   }
-  if (!have_sof) throw DecodeError(format(name, ": corrupt JPEG (no frame header before the scan)"));
+  if (!have_sof) throw DecodeError(str_cat(name, ": corrupt JPEG (no frame header before the scan)"));
   // Inside entropy-coded data a 0xFF byte is followed by 0x00 (stuffing) or a marker, so the first FF D9 from
   // here on is the end of the image. libjpeg pads a file without it with grey and only warns; PIL raises
   // "image file is truncated". Trailing bytes after EOI are allowed (some cameras write them).
@@ -85,9 +86,9 @@ HeaderInfo probe_png(std::span<const uint8_t> b, const std::string& name) {
   HeaderInfo info;
   info.container = Container::kPng;
   // signature (8), IHDR length (4), "IHDR" (4), width, height, bit depth, colour type ...
-  if (b.size() < 8 + 8 + 13) throw DecodeError(format(name, ": truncated PNG (header ends early)"));
+  if (b.size() < 8 + 8 + 13) throw DecodeError(str_cat(name, ": truncated PNG (header ends early)"));
   if (std::memcmp(b.data() + 12, "IHDR", 4) != 0)
-    throw DecodeError(format(name, ": corrupt PNG (no IHDR chunk)"));
+    throw DecodeError(str_cat(name, ": corrupt PNG (no IHDR chunk)"));
   info.width = be32(b, 16);
   info.height = be32(b, 20);
   info.png_bit_depth = b[24];
@@ -108,15 +109,15 @@ cv::Mat decode_with_opencv(std::span<const uint8_t> bytes, int flags, const std:
   try {
     return cv::imdecode(buffer, flags);
   } catch (const cv::Exception& e) {
-    throw DecodeError(format(name, ": cannot decode (", e.err, ")"));
+    throw DecodeError(str_cat(name, ": cannot decode (", e.err, ")"));
   }
 }
 
 std::vector<uint8_t> read_file_bytes(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw DecodeError(format(path.string(), ": cannot open (", std::strerror(errno), ")"));
+  if (!in) throw DecodeError(str_cat(path.string(), ": cannot open (", std::strerror(errno), ")"));
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw DecodeError(format(path.string(), ": read error"));
+  if (in.bad()) throw DecodeError(str_cat(path.string(), ": read error"));
   return bytes;
 }
 
@@ -136,21 +137,21 @@ int reduced_color_flag(int reduction) {
 // decode_image with an optional JPEG reduction (min_side 0: none).
 cv::Mat decode(std::span<const uint8_t> bytes, const std::string& name, const DecodeLimits& limits,
                int min_side) {
-  if (bytes.empty()) throw DecodeError(format(name, ": empty file"));
+  if (bytes.empty()) throw DecodeError(str_cat(name, ": empty file"));
   if (bytes.size() > static_cast<size_t>(INT32_MAX))
-    throw DecodeError(format(name, ": file too large (>2 GiB)"));
+    throw DecodeError(str_cat(name, ": file too large (>2 GiB)"));
   const HeaderInfo info = probe(bytes, name);
   if (info.container != Container::kOther) {
     if (info.width <= 0 || info.height <= 0) {
-      throw DecodeError(format(name, ": corrupt image header (size ", info.width, "x", info.height, ")"));
+      throw DecodeError(str_cat(name, ": corrupt image header (size ", info.width, "x", info.height, ")"));
     }
     if (info.width * info.height > limits.max_pixels) {
-      throw DecodeError(format(name, ": ", info.width, "x", info.height, " = ", info.width * info.height,
-                               " pixels exceeds the limit of ", limits.max_pixels, " pixels"));
+      throw DecodeError(str_cat(name, ": ", info.width, "x", info.height, " = ", info.width * info.height,
+                                " pixels exceeds the limit of ", limits.max_pixels, " pixels"));
     }
   }
   if (info.container == Container::kJpeg && !info.jpeg_has_eoi) {
-    throw DecodeError(format(name, ": truncated JPEG (no end-of-image marker)"));
+    throw DecodeError(str_cat(name, ": truncated JPEG (no end-of-image marker)"));
   }
 
   cv::Mat decoded;
@@ -164,7 +165,7 @@ cv::Mat decode(std::span<const uint8_t> bytes, const std::string& name, const De
       cv::cvtColor(gray8, decoded, cv::COLOR_GRAY2RGB);
       return decoded;
     }
-    throw DecodeError(format(name, ": corrupt or truncated PNG"));
+    throw DecodeError(str_cat(name, ": corrupt or truncated PNG"));
   }
   const int reduction =
       info.container == Container::kJpeg ? jpeg_reduction(info.width, info.height, min_side) : 1;
@@ -172,21 +173,21 @@ cv::Mat decode(std::span<const uint8_t> bytes, const std::string& name, const De
   if (decoded.empty()) {
     switch (info.container) {
       case Container::kJpeg:
-        throw DecodeError(format(name, ": corrupt JPEG (the decoder rejected it)"));
+        throw DecodeError(str_cat(name, ": corrupt JPEG (the decoder rejected it)"));
       case Container::kPng:
-        throw DecodeError(format(name, ": corrupt or truncated PNG"));
+        throw DecodeError(str_cat(name, ": corrupt or truncated PNG"));
       case Container::kOther:
         break;
     }
-    throw DecodeError(format(name, ": not a readable image (unknown format or corrupt data)"));
+    throw DecodeError(str_cat(name, ": not a readable image (unknown format or corrupt data)"));
   }
   if (decoded.type() != CV_8UC3)
-    throw DecodeError(format(name, ": unexpected decoded type ", decoded.type()));
+    throw DecodeError(str_cat(name, ": unexpected decoded type ", decoded.type()));
   if (info.container == Container::kOther && static_cast<int64_t>(decoded.total()) > limits.max_pixels) {
     // Formats without a probe here (BMP, TIFF, WebP, ...) are capped after decoding; OpenCV's own cap
     // (CV_IO_MAX_IMAGE_PIXELS, 2^30 by default) bounds the allocation before that.
-    throw DecodeError(format(name, ": ", decoded.cols, "x", decoded.rows, " pixels exceeds the limit of ",
-                             limits.max_pixels, " pixels"));
+    throw DecodeError(str_cat(name, ": ", decoded.cols, "x", decoded.rows, " pixels exceeds the limit of ",
+                              limits.max_pixels, " pixels"));
   }
   cv::cvtColor(decoded, decoded, cv::COLOR_BGR2RGB);
   return decoded;
@@ -230,7 +231,7 @@ std::vector<uint8_t> encode_image(const cv::Mat& rgb, ImageFormat format_, int j
   bool ok = false;
   if (format_ == ImageFormat::kJpeg) {
     if (jpeg_quality < 1 || jpeg_quality > 100) {
-      throw std::invalid_argument(format("encode_image: JPEG quality ", jpeg_quality, " is not in 1..100"));
+      throw std::invalid_argument(str_cat("encode_image: JPEG quality ", jpeg_quality, " is not in 1..100"));
     }
     // OpenCV 4.6 has no IMWRITE_JPEG_SAMPLING_FACTOR (it came in 4.7): it leaves the sampling to libjpeg's
     // jpeg_set_defaults, which for a YCbCr image is 2x2 luma, 1x1 chroma: 4:2:0, Pillow's default. The tests
@@ -254,20 +255,20 @@ void write_file_atomic(const std::filesystem::path& target, std::span<const uint
     std::filesystem::create_directories(folder, ec);
     if (ec)
       throw std::runtime_error(
-          format(target.string(), ": cannot create folder ", folder.string(), " (", ec.message(), ")"));
+          str_cat(target.string(), ": cannot create folder ", folder.string(), " (", ec.message(), ")"));
   }
   const std::filesystem::path temp =
-      folder / format(".", target.filename().string(), ".tmp-", ::getpid(), "-", counter.fetch_add(1));
+      folder / str_cat(".", target.filename().string(), ".tmp-", ::getpid(), "-", counter.fetch_add(1));
   const auto fail = [&](const std::string& what, int err) {
     std::error_code ignored;
     std::filesystem::remove(temp, ignored);
-    throw std::runtime_error(format(target.string(), ": ", what, " (", std::strerror(err), ")"));
+    throw std::runtime_error(str_cat(target.string(), ": ", what, " (", std::strerror(err), ")"));
   };
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
   if (fd < 0) {
     const int err = errno;
     throw std::runtime_error(
-        format(target.string(), ": cannot create ", temp.string(), " (", std::strerror(err), ")"));
+        str_cat(target.string(), ": cannot create ", temp.string(), " (", std::strerror(err), ")"));
   }
   size_t done = 0;
   while (done < bytes.size()) {

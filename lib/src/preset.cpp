@@ -28,7 +28,7 @@ T as_number(const YAML::Node& v, T lo, T hi, const char* what) {
   } catch (const YAML::Exception&) {
     throw BadValue{what};
   }
-  if (x < lo || x > hi) throw BadValue{format(what, " in [", lo, ", ", hi, "]")};
+  if (x < lo || x > hi) throw BadValue{str_cat(what, " in [", lo, ", ", hi, "]")};
   return x;
 }
 
@@ -134,17 +134,18 @@ std::vector<std::string> apply_preset(const fs::path& file, RunOptions& options)
   try {
     root = YAML::LoadFile(file.string());
   } catch (const YAML::Exception& e) {
-    throw UsageError(format("preset ", file.string(), ": cannot read (", e.what(), ")"));
+    throw UsageError(str_cat("preset ", file.string(), ": cannot read (", e.what(), ")"));
   }
   if (root.IsNull()) return {};  // an empty preset changes nothing
-  if (!root.IsMap()) throw UsageError(format("preset ", file.string(), ": expected a mapping of key: value"));
+  if (!root.IsMap())
+    throw UsageError(str_cat("preset ", file.string(), ": expected a mapping of key: value"));
   RunOptions updated = options;
   std::vector<std::string> keys;
   for (const auto& item : root) {
     const std::string key = item.first.as<std::string>();
     const auto setter = setters().find(key);
     if (setter == setters().end()) {
-      throw UsageError(format(
+      throw UsageError(str_cat(
           "preset ", file.string(), ": unknown key '", key, "' (known keys: ",
           [] {
             std::string all;
@@ -156,8 +157,8 @@ std::vector<std::string> apply_preset(const fs::path& file, RunOptions& options)
     try {
       setter->second(item.second, updated);
     } catch (const BadValue& bad) {
-      throw UsageError(format("preset ", file.string(), ": key '", key, "': bad value ",
-                              describe(item.second), " (expected ", bad.expected, ")"));
+      throw UsageError(str_cat("preset ", file.string(), ": key '", key, "': bad value ",
+                               describe(item.second), " (expected ", bad.expected, ")"));
     }
     keys.push_back(key);
   }

@@ -59,8 +59,8 @@ std::optional<std::array<cv::Mat, 3>> stylize_sample(const RunOptions& o, const 
     const at::Tensor out = net.stylize_features(features, mean, std, index, o.alpha);
     return std::array<cv::Mat, 3>{image, style, tensor_to_images(out, image.cols, image.rows)[0]};
   } catch (const std::exception& e) {
-    log::warn(format("preview: sample passed over (", content.string(), " with ", painting.string(),
-                     "): ", e.what()));
+    log::warn(str_cat("preview: sample passed over (", content.string(), " with ", painting.string(),
+                      "): ", e.what()));
     return std::nullopt;
   }
 }
@@ -71,22 +71,22 @@ void validate(const PreviewOptions& p) {
   const RunOptions& o = p.run;
   for (const auto& [dir, flag] :
        {std::pair{o.content_dir, "--content"}, std::pair{o.styles_dir, "--styles"}}) {
-    if (dir.empty()) throw UsageError(format(flag, " is required"));
-    if (!fs::is_directory(dir)) throw UsageError(format(flag, " ", dir.string(), ": no such folder"));
+    if (dir.empty()) throw UsageError(str_cat(flag, " is required"));
+    if (!fs::is_directory(dir)) throw UsageError(str_cat(flag, " ", dir.string(), ": no such folder"));
   }
   if (p.out_file.empty()) throw UsageError("--out is required");
   if (fs::is_directory(p.out_file)) throw UsageError("--out " + p.out_file.string() + " is a folder");
   format_for(p.out_file);
   if (p.samples < 1) throw UsageError("-n must be at least 1");
   if (p.tile_height < kMinImageSide)
-    throw UsageError(format("--tile-height must be at least ", kMinImageSide));
+    throw UsageError(str_cat("--tile-height must be at least ", kMinImageSide));
   if (!(o.alpha >= 0.f && o.alpha <= 1.f))
-    throw UsageError(format("--alpha must lie in [0, 1], got ", o.alpha));
+    throw UsageError(str_cat("--alpha must lie in [0, 1], got ", o.alpha));
   if (o.content_size < 0) throw UsageError("--content-size must be 0 (keep) or positive");
   if (o.style_size < 0) throw UsageError("--style-size must be 0 (keep) or positive");
   if (o.crop < 0) throw UsageError("--crop must be 0 (none) or positive");
   if (o.crop > 0 && o.crop < kMinImageSide)
-    throw UsageError(format("--crop must be at least ", kMinImageSide));
+    throw UsageError(str_cat("--crop must be at least ", kMinImageSide));
   if (o.threads < 0) throw UsageError("--threads must be 0 (every core) or positive");
   if (o.extensions.empty()) throw UsageError("--extensions names no extension");
   const at::Device device = parse_device(o.device);

@@ -43,8 +43,8 @@ std::string progress_line(const ProgressCounts& c) {
   const std::string eta = c.done >= c.total ? "0s"
                           : rate > 0        ? format_duration(static_cast<double>(c.total - c.done) / rate)
                                             : "?";
-  return format(c.done, "/", c.total, " images (", fixed(percent, 1), "%), ", fixed(rate, 1),
-                " images/s, ETA ", eta, ", ", c.skipped, " skipped");
+  return str_cat(c.done, "/", c.total, " images (", fixed(percent, 1), "%), ", fixed(rate, 1),
+                 " images/s, ETA ", eta, ", ", c.skipped, " skipped");
 }
 
 Progress::Progress(size_t total, ProgressMode mode, double interval_seconds, ProgressSinks sinks)

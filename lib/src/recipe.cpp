@@ -42,14 +42,14 @@ int style_decode_min_side(const StyleRecipe& recipe) {
 
 std::string below_min_size_reason(const cv::Mat& rgb, const StyleRecipe& recipe) {
   if (rgb.cols >= recipe.min_size && rgb.rows >= recipe.min_size) return {};
-  return format("too small for the recipe (", rgb.cols, "x", rgb.rows, "; paintings under ", recipe.min_size,
-                " pixels on a side are excluded)");
+  return str_cat("too small for the recipe (", rgb.cols, "x", rgb.rows, "; paintings under ", recipe.min_size,
+                 " pixels on a side are excluded)");
 }
 
 std::string too_small_reason(const cv::Mat& rgb) {
   if (rgb.cols >= kMinImageSide && rgb.rows >= kMinImageSide) return {};
-  return format("too small (", rgb.cols, "x", rgb.rows, " after preprocessing): the encoder needs at least ",
-                kMinImageSide, " pixels on each side");
+  return str_cat("too small (", rgb.cols, "x", rgb.rows, " after preprocessing): the encoder needs at least ",
+                 kMinImageSide, " pixels on each side");
 }
 
 std::string to_string(StyleCrop crop) { return crop == StyleCrop::kSquare ? "square" : "none"; }

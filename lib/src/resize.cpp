@@ -145,7 +145,8 @@ cv::Mat resize_pillow(const cv::Mat& rgb, int out_w, int out_h, ResampleFilter f
   if (rgb.empty() || rgb.type() != CV_8UC3)
     throw std::invalid_argument("resize_pillow: expects an RGB uint8 image");
   if (out_w < 1 || out_h < 1) {
-    throw std::invalid_argument(format("resize_pillow: output size ", out_w, "x", out_h, " is not positive"));
+    throw std::invalid_argument(
+        str_cat("resize_pillow: output size ", out_w, "x", out_h, " is not positive"));
   }
   const Kernel kernel = kernel_for(filter);
   const bool need_horizontal = out_w != rgb.cols;
@@ -190,8 +191,8 @@ cv::Mat resize_pillow(const cv::Mat& rgb, int out_w, int out_h, ResampleFilter f
 }
 
 std::pair<int, int> shorter_side_size(int w, int h, int target) {
-  if (w < 1 || h < 1) throw std::invalid_argument(format("shorter_side_size: bad image size ", w, "x", h));
-  if (target < 0) throw std::invalid_argument(format("shorter_side_size: negative target ", target));
+  if (w < 1 || h < 1) throw std::invalid_argument(str_cat("shorter_side_size: bad image size ", w, "x", h));
+  if (target < 0) throw std::invalid_argument(str_cat("shorter_side_size: negative target ", target));
   if (target == 0) return {w, h};
   // torchvision: short, long = (w, h) if w <= h else (h, w); new_long = int(size * long / short).
   // Python's int / int is the correctly rounded quotient, as IEEE division of the exact doubles is.
@@ -216,7 +217,7 @@ int half_to_even(int d) {
 
 cv::Mat center_crop(const cv::Mat& rgb, int size) {
   if (rgb.empty()) throw std::invalid_argument("center_crop: empty image");
-  if (size < 1) throw std::invalid_argument(format("center_crop: crop size ", size, " is not positive"));
+  if (size < 1) throw std::invalid_argument(str_cat("center_crop: crop size ", size, " is not positive"));
   cv::Mat src = rgb;
   if (rgb.cols < size || rgb.rows < size) {
     // torchvision pads with zeros: left/top (c - w) // 2, right/bottom the rest, then crops the other side.

@@ -66,7 +66,7 @@ size_t remove_stale_temporaries(const fs::path& out_dir, const std::vector<Plann
   for (const fs::path& p : stale) {
     std::error_code ec;
     fs::remove(p, ec);
-    if (ec) log::warn(format("cannot remove the stale temporary ", p.string(), ": ", ec.message()));
+    if (ec) log::warn(str_cat("cannot remove the stale temporary ", p.string(), ": ", ec.message()));
   }
   return stale.size();
 }

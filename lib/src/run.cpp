@@ -117,31 +117,31 @@ BankRequest style_bank_request(const RunOptions& o, const std::vector<fs::path>&
 
 void validate(const RunOptions& o) {
   const auto require_dir = [](const fs::path& dir, const char* flag) {
-    if (dir.empty()) throw UsageError(format(flag, " is required"));
-    if (!fs::is_directory(dir)) throw UsageError(format(flag, " ", dir.string(), ": no such folder"));
+    if (dir.empty()) throw UsageError(str_cat(flag, " is required"));
+    if (!fs::is_directory(dir)) throw UsageError(str_cat(flag, " ", dir.string(), ": no such folder"));
   };
   require_dir(o.content_dir, "--content");
   require_dir(o.styles_dir, "--styles");
   if (o.out_dir.empty()) throw UsageError("--out is required");
   if (fs::exists(o.out_dir) && !fs::is_directory(o.out_dir)) {
-    throw UsageError(format("--out ", o.out_dir.string(), " exists and is not a folder"));
+    throw UsageError(str_cat("--out ", o.out_dir.string(), " exists and is not a folder"));
   }
   if (is_inside(o.out_dir, o.content_dir) || is_inside(o.out_dir, o.styles_dir)) {
     throw UsageError("--out must not lie inside --content or --styles (a rerun would read its own outputs)");
   }
   if (o.num_styles < 1) throw UsageError("--num-styles must be at least 1");
   if (!(o.alpha >= 0.f && o.alpha <= 1.f))
-    throw UsageError(format("--alpha must lie in [0, 1], got ", o.alpha));
+    throw UsageError(str_cat("--alpha must lie in [0, 1], got ", o.alpha));
   if (o.content_size < 0) throw UsageError("--content-size must be 0 (keep) or positive");
   if (o.style_size < 0) throw UsageError("--style-size must be 0 (keep) or positive");
   if (o.crop < 0) throw UsageError("--crop must be 0 (none) or positive");
   if (o.crop > 0 && o.crop < kMinImageSide)
-    throw UsageError(format("--crop must be at least ", kMinImageSide));
+    throw UsageError(str_cat("--crop must be at least ", kMinImageSide));
   if (o.output_size < 0) throw UsageError("--output-size must be 0 (keep) or positive");
   if (o.output_size > 0 && o.crop == 0)
     throw UsageError("--output-size needs --crop: it shrinks the square result to NxN");
   if (!o.style_bank.empty() && fs::is_directory(o.style_bank))
-    throw UsageError(format("--style-bank ", o.style_bank.string(), " is a folder; it names a file"));
+    throw UsageError(str_cat("--style-bank ", o.style_bank.string(), " is a folder; it names a file"));
   if (o.style_min_size < 0) throw UsageError("--style-min-size must be 0 (none) or positive");
   if (o.quality < 1 || o.quality > 100) throw UsageError("--quality must lie in [1, 100]");
   if (o.batch_size < 1) throw UsageError("--batch-size must be at least 1");
@@ -170,8 +170,8 @@ RunSummary run_stylize(const RunOptions& o) {
   const std::vector<fs::path> paintings = scan_images(o.styles_dir, o.extensions);
   if (contents.empty()) throw UsageError("--content " + o.content_dir.string() + ": no images found");
   if (paintings.size() < o.num_styles) {
-    throw UsageError(format("--styles ", o.styles_dir.string(), " holds ", paintings.size(),
-                            " images, fewer than --num-styles ", o.num_styles));
+    throw UsageError(str_cat("--styles ", o.styles_dir.string(), " holds ", paintings.size(),
+                             " images, fewer than --num-styles ", o.num_styles));
   }
   const nlohmann::json settings_now = output_settings(o, sha256_hex(o.vgg), sha256_hex(o.decoder), paintings);
   check_settings(o.out_dir, settings_now, o.overwrite);  // before any work: exit 2 naming what differs
@@ -186,9 +186,9 @@ RunSummary run_stylize(const RunOptions& o) {
   // cuDNN picks the fastest convolution per shape once; batches repeat a few shapes many times.
   if (net_options.device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
   const StyleNetwork net(encoder_weights, decoder_weights, net_options);
-  log::info(format("sinforge ", SINFORGE_VERSION, ": ", contents.size(), " content images, ",
-                   paintings.size(), " paintings, device ", net_options.device.str(), ", ",
-                   to_string(o.precision)));
+  log::info(str_cat("sinforge ", SINFORGE_VERSION, ": ", contents.size(), " content images, ",
+                    paintings.size(), " paintings, device ", net_options.device.str(), ", ",
+                    to_string(o.precision)));
 
   RunSummary summary;
   summary.contents = contents.size();
@@ -202,8 +202,8 @@ RunSummary run_stylize(const RunOptions& o) {
   summary.paintings = bank.paintings.size();
   summary.skipped_paintings = skipped_paintings.size();
   if (bank.paintings.size() < o.num_styles) {
-    throw std::runtime_error(format("only ", bank.paintings.size(), " of ", paintings.size(),
-                                    " paintings could be read: fewer than --num-styles ", o.num_styles));
+    throw std::runtime_error(str_cat("only ", bank.paintings.size(), " of ", paintings.size(),
+                                     " paintings could be read: fewer than --num-styles ", o.num_styles));
   }
   // The plan covers every content image (names depend on the whole list), then keeps this shard's.
   const std::vector<PlannedContent> planned = select_shard(
@@ -224,8 +224,8 @@ RunSummary run_stylize(const RunOptions& o) {
   if (!o.overwrite) resumed = resume_plan(planned, bank.paintings, o.out_dir, journal, recorder);
   summary.resumed_contents = resumed.contents_done;
   if (resumed.contents_done > 0) {
-    log::info(format("resuming: ", resumed.contents_done, " content images done by an earlier run, ",
-                     resumed.remaining.size(), " to do"));
+    log::info(str_cat("resuming: ", resumed.contents_done, " content images done by an earlier run, ",
+                      resumed.remaining.size(), " to do"));
   }
   const auto contents_start = Clock::now();
   OutputWriter writer(threads, o.format, o.quality);
@@ -237,8 +237,8 @@ RunSummary run_stylize(const RunOptions& o) {
     summary.skipped_contents =
         stylize_contents(resumed.remaining, bank, net, settings, decoders, writer, recorder);
   } catch (const std::exception& e) {
-    throw std::runtime_error(format(e.what(), "; the outputs written so far are kept and recorded: fix the ",
-                                    "cause and run the same command again to resume"));
+    throw std::runtime_error(str_cat(e.what(), "; the outputs written so far are kept and recorded: fix the ",
+                                     "cause and run the same command again to resume"));
   }
   summary.written = writer.written();
   summary.stop_signal = stop_signal();

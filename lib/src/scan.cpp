@@ -48,7 +48,7 @@ class Walker {
     std::error_code ec;
     std::filesystem::directory_iterator it(dir, ec);
     if (ec) {
-      log::warn(format("cannot read folder ", dir.string(), ": ", ec.message(), " (skipped)"));
+      log::warn(str_cat("cannot read folder ", dir.string(), ": ", ec.message(), " (skipped)"));
       return;
     }
     for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
@@ -61,7 +61,7 @@ class Walker {
         found_.push_back({child_rel.generic_string(), {st.st_dev, st.st_ino}});
       }
     }
-    if (ec) log::warn(format("error while reading folder ", dir.string(), ": ", ec.message()));
+    if (ec) log::warn(str_cat("error while reading folder ", dir.string(), ": ", ec.message()));
   }
 
   std::vector<std::filesystem::path> result() {

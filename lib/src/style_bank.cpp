@@ -46,7 +46,7 @@ StyleBank encode_paintings(const std::filesystem::path& styles_dir,
   while (loader.next(p)) {
     const std::filesystem::path path = styles_dir / found[p.index];
     if (!p.error.empty()) {
-      log::warn(format("painting skipped: ", path.string(), ": ", p.error));
+      log::warn(str_cat("painting skipped: ", path.string(), ": ", p.error));
       skipped.push_back({"painting", found[p.index], p.error});
       continue;
     }

@@ -88,7 +88,7 @@ class Reader {
   }
   bool at_end() const { return pos_ == end_; }
   [[noreturn]] void fail(const std::string& what) const {
-    throw BankFileError(format(name_, ": not a usable style bank (", what, ")"));
+    throw BankFileError(str_cat(name_, ": not a usable style bank (", what, ")"));
   }
 
  private:
@@ -141,7 +141,7 @@ BankKey get_key(Reader& r) {
 std::string recipe_changes(const StyleRecipe& a, const StyleRecipe& b) {
   std::string out;
   const auto note = [&](const char* name, const std::string& x, const std::string& y) {
-    if (x != y) out += format(out.empty() ? "" : ", ", name, " ", x, " -> ", y);
+    if (x != y) out += str_cat(out.empty() ? "" : ", ", name, " ", x, " -> ", y);
   };
   note("style-size", std::to_string(a.size), std::to_string(b.size));
   note("style-crop", to_string(a.crop), to_string(b.crop));
@@ -172,15 +172,15 @@ std::string painting_changes(const std::vector<PaintingStamp>& stored,
   const size_t removed = old_by_path.size();
   if (example.empty() && removed > 0) example = old_by_path.begin()->first + " removed";
   if (added + modified + removed == 0) return stored == now ? "" : "the paintings' order changed";
-  return format("paintings: ", added, " added, ", removed, " removed, ", modified, " modified (", example,
-                ")");
+  return str_cat("paintings: ", added, " added, ", removed, " removed, ", modified, " modified (", example,
+                 ")");
 }
 
 std::vector<uint8_t> read_all(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw BankFileError(format(file.string(), ": cannot open (", std::strerror(errno), ")"));
+  if (!in) throw BankFileError(str_cat(file.string(), ": cannot open (", std::strerror(errno), ")"));
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw BankFileError(format(file.string(), ": read error"));
+  if (in.bad()) throw BankFileError(str_cat(file.string(), ": read error"));
   return bytes;
 }
 
@@ -191,7 +191,7 @@ StyleBank build_and_save(const BankRequest& request, const StyleNetwork& net, Th
       encode_paintings(request.styles_dir, request.found, request.key.recipe, net, pool, left_out);
   save_style_bank(request.file, request.key, bank, left_out);
   log::info(
-      format("style bank written: ", request.file.string(), " (", bank.paintings.size(), " paintings)"));
+      str_cat("style bank written: ", request.file.string(), " (", bank.paintings.size(), " paintings)"));
   skipped.insert(skipped.end(), left_out.begin(), left_out.end());
   return bank;
 }
@@ -257,7 +257,7 @@ LoadedBank load_style_bank(const fs::path& file) {
   for (size_t i = 0; i < sizeof(kMagic); ++i) r.get<char>();
   const uint32_t version = r.get<uint32_t>();
   if (version != kStyleBankVersion)
-    r.fail(format("format version ", version, ", expected ", kStyleBankVersion));
+    r.fail(str_cat("format version ", version, ", expected ", kStyleBankVersion));
   uint64_t stored_sum = 0;
   std::memcpy(&stored_sum, bytes.data() + bytes.size() - 8, 8);
   if (stored_sum != fnv1a(bytes.data(), bytes.size() - 8)) r.fail("checksum mismatch: truncated or corrupt");
@@ -289,11 +289,11 @@ LoadedBank load_style_bank(const fs::path& file) {
 std::string bank_changes(const BankKey& stored, const BankKey& current) {
   std::vector<std::string> changes;
   if (stored.vgg_sha256 != current.vgg_sha256) {
-    changes.push_back(format("VGG weights (sha256 ", stored.vgg_sha256.substr(0, 12), "... -> ",
-                             current.vgg_sha256.substr(0, 12), "...)"));
+    changes.push_back(str_cat("VGG weights (sha256 ", stored.vgg_sha256.substr(0, 12), "... -> ",
+                              current.vgg_sha256.substr(0, 12), "...)"));
   }
   if (stored.precision != current.precision)
-    changes.push_back(format("precision ", stored.precision, " -> ", current.precision));
+    changes.push_back(str_cat("precision ", stored.precision, " -> ", current.precision));
   if (const std::string r = recipe_changes(stored.recipe, current.recipe); !r.empty())
     changes.push_back("recipe: " + r);
   if (const std::string p = painting_changes(stored.paintings, current.paintings); !p.empty())
@@ -312,8 +312,8 @@ StyleBank obtain_style_bank(const BankRequest& request, const StyleNetwork& net,
       LoadedBank loaded = load_style_bank(request.file);
       why_not = bank_changes(loaded.key, request.key);
       if (why_not.empty()) {
-        log::info(format("style bank reused: ", request.file.string(), " (", loaded.bank.paintings.size(),
-                         " paintings)"));
+        log::info(str_cat("style bank reused: ", request.file.string(), " (", loaded.bank.paintings.size(),
+                          " paintings)"));
         skipped.insert(skipped.end(), loaded.skipped.begin(), loaded.skipped.end());
         if (loaded.bank.mean.defined()) {
           loaded.bank.mean = loaded.bank.mean.to(net.options().device);
@@ -327,8 +327,8 @@ StyleBank obtain_style_bank(const BankRequest& request, const StyleNetwork& net,
     }
     // A bank named on the command line is the user's: never replace it behind their back.
     if (request.named_explicitly)
-      throw UsageError(format(named, request.file.string(), " cannot be used: ", why_not));
-    log::warn(format(named, request.file.string(), " rebuilt: ", why_not));
+      throw UsageError(str_cat(named, request.file.string(), " cannot be used: ", why_not));
+    log::warn(str_cat(named, request.file.string(), " rebuilt: ", why_not));
   }
   return build_and_save(request, net, pool, skipped);
 }

@@ -50,8 +50,8 @@ at::Tensor stylized_bytes(const StyleNetwork& net, const at::Tensor& images, at:
     if (n == 1) throw;
     features = at::Tensor();
     const int64_t half = n / 2;
-    log::debug(format("out of device memory at batch ", n, " (", w, "x", h, "): retrying as ", half, " + ",
-                      n - half));
+    log::debug(str_cat("out of device memory at batch ", n, " (", w, "x", h, "): retrying as ", half, " + ",
+                       n - half));
     const at::Tensor a =
         stylized_bytes(net, images.narrow(0, 0, half), {}, style_index.narrow(0, 0, half), bank, alpha, w, h);
     const at::Tensor b = stylized_bytes(net, images.narrow(0, half, n - half), {},
@@ -130,10 +130,10 @@ class Pipeline {
         pending_ = std::move(out);
       }
     } catch (const c10::OutOfMemoryError& e) {
-      const std::string reason = format("too large for the device (", w, "x", h,
-                                        " does not fit even alone): ", e.what_without_backtrace());
+      const std::string reason = str_cat("too large for the device (", w, "x", h,
+                                         " does not fit even alone): ", e.what_without_backtrace());
       for (const PreparedContent& c : batch) {
-        log::warn(format("content image skipped: ", planned_[c.index].relative.string(), ": ", reason));
+        log::warn(str_cat("content image skipped: ", planned_[c.index].relative.string(), ": ", reason));
         recorder_.record_skip({"content", planned_[c.index].relative, reason});
       }
       return batch.size();
@@ -218,7 +218,7 @@ size_t stylize_contents(const std::vector<PlannedContent>& planned, const StyleB
     ++position;
     if (!c.error.empty()) {
       const std::filesystem::path path = settings.content_dir / planned[c.index].relative;
-      log::warn(format("content image skipped: ", path.string(), ": ", c.error));
+      log::warn(str_cat("content image skipped: ", path.string(), ": ", c.error));
       recorder.record_skip({"content", planned[c.index].relative, c.error});
       ++skipped;
       progress.skipped(1);

@@ -14,10 +14,10 @@ at::Tensor images_to_tensor(const std::vector<cv::Mat>& rgb_images, bool pinned)
   for (size_t i = 0; i < rgb_images.size(); ++i) {
     const cv::Mat& m = rgb_images[i];
     if (m.type() != CV_8UC3)
-      throw std::invalid_argument(format("images_to_tensor: image ", i, " is not RGB uint8"));
+      throw std::invalid_argument(str_cat("images_to_tensor: image ", i, " is not RGB uint8"));
     if (m.rows != h || m.cols != w) {
-      throw std::invalid_argument(format("images_to_tensor: image ", i, " is ", m.cols, "x", m.rows,
-                                         ", image 0 is ", w, "x", h, "; a batch needs one size"));
+      throw std::invalid_argument(str_cat("images_to_tensor: image ", i, " is ", m.cols, "x", m.rows,
+                                          ", image 0 is ", w, "x", h, "; a batch needs one size"));
     }
   }
   const int64_t n = static_cast<int64_t>(rgb_images.size());
@@ -45,15 +45,15 @@ at::Tensor images_to_tensor(const std::vector<cv::Mat>& rgb_images, bool pinned)
 
 at::Tensor quantize_to_rgb8(const at::Tensor& nchw, int out_w, int out_h) {
   if (nchw.dim() != 4 || nchw.size(1) != 3) {
-    throw std::invalid_argument(format("tensor_to_images: expects N x 3 x H x W, got ", nchw.sizes()));
+    throw std::invalid_argument(str_cat("tensor_to_images: expects N x 3 x H x W, got ", nchw.sizes()));
   }
   if (out_w < 1 || out_h < 1 || nchw.size(2) < out_h || nchw.size(3) < out_w) {
     throw std::invalid_argument(
-        format("tensor_to_images: cannot take ", out_w, "x", out_h, " from ", nchw.sizes()));
+        str_cat("tensor_to_images: cannot take ", out_w, "x", out_h, " from ", nchw.sizes()));
   }
   const auto dtype = nchw.scalar_type();
   if (dtype != at::kFloat && dtype != at::kHalf && dtype != at::kBFloat16) {
-    throw std::invalid_argument(format("tensor_to_images: unsupported dtype ", dtype));
+    throw std::invalid_argument(str_cat("tensor_to_images: unsupported dtype ", dtype));
   }
   // fp16/bf16 -> fp32 is exact; then torchvision's save_image rule, with the same ATen operations in float32:
   // x.mul(255).add_(0.5).clamp_(0, 255), then the float -> uint8 cast truncates toward zero. NaN survives
@@ -68,8 +68,8 @@ at::Tensor quantize_to_rgb8(const at::Tensor& nchw, int out_w, int out_h) {
 std::vector<cv::Mat> rgb8_to_images(const at::Tensor& nhwc_bytes) {
   if (nhwc_bytes.dim() != 4 || nhwc_bytes.size(3) != 3 || nhwc_bytes.scalar_type() != at::kByte ||
       !nhwc_bytes.is_cpu()) {
-    throw std::invalid_argument(format("rgb8_to_images: expects uint8 N x H x W x 3 on the CPU, got ",
-                                       nhwc_bytes.sizes(), " ", nhwc_bytes.scalar_type()));
+    throw std::invalid_argument(str_cat("rgb8_to_images: expects uint8 N x H x W x 3 on the CPU, got ",
+                                        nhwc_bytes.sizes(), " ", nhwc_bytes.scalar_type()));
   }
   const at::Tensor bytes = nhwc_bytes.contiguous();
   const int out_h = static_cast<int>(bytes.size(1)), out_w = static_cast<int>(bytes.size(2));

@@ -27,7 +27,7 @@ Check check_output(const fs::path& file, const ManifestEntry& e) {
   try {
     const cv::Mat image = read_image(file);
     if (image.cols != e.width || image.rows != e.height) {
-      return {"broken", format("size ", image.cols, "x", image.rows, ", recorded ", e.width, "x", e.height)};
+      return {"broken", str_cat("size ", image.cols, "x", image.rows, ", recorded ", e.width, "x", e.height)};
     }
   } catch (const std::exception& ex) {
     return {"broken", ex.what()};
@@ -53,8 +53,8 @@ std::vector<ShardId> shards_with(const fs::path& out_dir, const std::string& kin
 }  // namespace
 
 std::string VerifyReport::summary_line() const {
-  return format(entries, " entries, ", ok, " ok, ", missing, " missing, ", broken, " broken, ", duplicates,
-                " duplicates, ", missing_summaries, " shard summaries missing");
+  return str_cat(entries, " entries, ", ok, " ok, ", missing, " missing, ", broken, " broken, ", duplicates,
+                 " duplicates, ", missing_summaries, " shard summaries missing");
 }
 
 std::vector<std::string> missing_summaries(const fs::path& out_dir) {

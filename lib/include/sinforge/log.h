@@ -1,6 +1,6 @@
 // Logging for the library and the CLI. A thin wall around spdlog: LibTorch ships its own, newer fmt whose
 // headers shadow the one Debian's spdlog was built against, so no file may include both. Callers build
-// their message with format() (an ostringstream fold) and pass a plain string.
+// their message with str_cat() (an ostringstream fold) and pass a plain string.
 #pragma once
 
 #include <sstream>
@@ -23,9 +23,10 @@ void error(std::string_view message);
 
 namespace sinforge {
 
-// format("read ", n, " images") -> "read 3 images"
+// str_cat("read ", n, " images") -> "read 3 images". Not named format: an unqualified format(...) with a
+// std::string argument also finds std::format by argument-dependent lookup where the library has it.
 template <typename... Parts>
-std::string format(const Parts&... parts) {
+std::string str_cat(const Parts&... parts) {
   std::ostringstream out;
   (out << ... << parts);
   return out.str();
