@@ -33,6 +33,12 @@ set_target_properties(cxxopts::cxxopts PROPERTIES INTERFACE_INCLUDE_DIRECTORIES 
 add_library(nlohmann_json::nlohmann_json INTERFACE IMPORTED)
 set_target_properties(nlohmann_json::nlohmann_json PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "${_carry}/include")
 
+# The carried sources ask for old CMake versions (yaml-cpp 0.7: 2.8.12), which CMake 4 refuses outright
+# ("Compatibility with CMake < 3.5 has been removed"). CMake 4 reads CMAKE_POLICY_VERSION_MINIMUM as the
+# floor of their policy version, which is what its documentation offers for third-party code added with
+# add_subdirectory; CMake 3 ignores it. The CI configures this file with a CMake 4 (scripts/check-toolchains.sh).
+set(CMAKE_POLICY_VERSION_MINIMUM 3.5)
+
 # Google Benchmark and GoogleTest from source, as static libraries, warnings theirs (not -Werror).
 set(BENCHMARK_ENABLE_TESTING OFF CACHE BOOL "" FORCE)
 set(BENCHMARK_ENABLE_INSTALL OFF CACHE BOOL "" FORCE)
@@ -57,3 +63,4 @@ if(SINFORGE_BUILD_TESTS)
     add_library(GTest::gtest_main ALIAS gtest_main)
   endif()
 endif()
+unset(CMAKE_POLICY_VERSION_MINIMUM)
