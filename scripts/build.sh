@@ -9,7 +9,9 @@ bash scripts/install-deps.sh
 # checkout so that every clone shares the cache.
 launcher=()
 if command -v ccache >/dev/null; then
+  # The precompiled headers need the sloppiness settings, or ccache refuses to cache their users.
   export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+  export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
   launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_CUDA_COMPILER_LAUNCHER=ccache)
 fi
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" >"$BUILD_DIR.configure.log" 2>&1 ||

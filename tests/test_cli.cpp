@@ -181,6 +181,11 @@ TEST_F(Cli, BadContentImagesAreSkippedAndTheRunCompletes) {
   EXPECT_EQ(summary["counts"]["outputs_written"], 1);
   EXPECT_EQ(summary["counts"]["contents_skipped"], 3);
   EXPECT_EQ(summary["weights"]["vgg_sha256"].get<std::string>().size(), 64u);
+  // --batch-size auto is 4 on the CPU; the one image went through one batch; the bank was built here.
+  EXPECT_EQ(summary["settings"]["batch_size"], 4);
+  EXPECT_EQ(summary["batching"]["images"], 1);
+  EXPECT_EQ(summary["batching"]["batches"], 1);
+  EXPECT_GT(summary["paintings_per_second"].get<double>(), 0);
 }
 
 struct BadFlag {
@@ -201,6 +206,7 @@ TEST_F(Cli, BadFlagsFailBeforeAnyWork) {
       {base + " --num-styles 99", "--num-styles"},
       {base + " --quality 0", "--quality"},
       {base + " --batch-size 0", "--batch-size"},
+      {base + " --batch-size many", "--batch-size"},
       {base + " --format gif", "--format"},
       {base + " --precision fp16 --device cpu", "fp16"},
       {base + " --device tpu", "--device"},

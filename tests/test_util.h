@@ -10,9 +10,10 @@
 
 namespace sinforge::testing {
 
-inline std::filesystem::path source_dir() { return SINFORGE_SOURCE_DIR; }
-inline std::string python() { return SINFORGE_TEST_PYTHON; }
-inline std::filesystem::path cli() { return SINFORGE_CLI_PATH; }
+// Where this build's checkout, reference Python and CLI are (test_paths.cpp, the one file that knows).
+std::filesystem::path source_dir();
+std::string python();
+std::filesystem::path cli();
 inline std::filesystem::path shared_testdata() { return source_dir().parent_path() / "shared" / "testdata"; }
 inline std::filesystem::path samples_dir() { return source_dir() / "samples"; }
 

@@ -21,7 +21,7 @@ int bench_command(int argc, char** argv) {
   cli.add_options()
       ("device", "auto, cpu, cuda or cuda:I", cxxopts::value<std::string>()->default_value("auto"))
       ("precision", "fp32, fp16 or bf16 (fp16/bf16 on GPU only)", cxxopts::value<std::string>()->default_value("fp32"))
-      ("batch-size", "images per network batch (0: 1 on the CPU, 32 on a GPU)", cxxopts::value<int>()->default_value("0"))
+      ("batch-size", "images per network batch (0: 1 on the CPU, 128 on a GPU)", cxxopts::value<int>()->default_value("0"))
       ("threads", "threads (0: every core)", cxxopts::value<int>()->default_value("0"))
       ("recipes", "recipes to measure: sin224, full, sin64", cxxopts::value<std::string>()->default_value("sin224,full,sin64"))
       ("content", "folder of real content images to decode and run (default: synthetic JPEGs)", cxxopts::value<std::string>())
@@ -30,6 +30,8 @@ int bench_command(int argc, char** argv) {
       ("repetitions", "repetitions of each figure (median and spread are reported)", cxxopts::value<int>()->default_value("3"))
       ("min-time", "seconds each repetition runs at least", cxxopts::value<double>()->default_value("0.1"))
       ("end-to-end-images", "images per end-to-end run (0: two batches)", cxxopts::value<int>()->default_value("0"))
+      ("mixed-images", "ImageNet-like mixed-size images per end_to_end_mixed run (0: 2000 on a GPU, 12 on the CPU)", cxxopts::value<int>()->default_value("0"))
+      ("paintings", "paintings of varied sizes for styles/bank_mixed (0: 512 on a GPU, 4 on the CPU)", cxxopts::value<int>()->default_value("0"))
       ("filter", "regex on the benchmark names (recipe/stage/min_time:...; as --benchmark_filter)", cxxopts::value<std::string>()->default_value(""))
       ("json", "also write the figures to this JSON file", cxxopts::value<std::string>())
       ("log-level", "debug, info, warn, error or off", cxxopts::value<std::string>()->default_value("info"))
@@ -55,6 +57,8 @@ int bench_command(int argc, char** argv) {
   o.repetitions = r["repetitions"].as<int>();
   o.min_time = r["min-time"].as<double>();
   o.end_to_end_images = r["end-to-end-images"].as<int>();
+  o.mixed_images = r["mixed-images"].as<int>();
+  o.paintings = r["paintings"].as<int>();
   o.filter = r["filter"].as<std::string>();
   if (o.end_to_end_images < 0) throw UsageError("--end-to-end-images must be 0 (default) or positive");
   if (!(o.min_time > 0)) throw UsageError("--min-time must be positive");

@@ -23,6 +23,21 @@ ImageFormat parse_format(const std::string& name) {
   throw UsageError("--format must be jpg or png, got '" + name + "'");
 }
 
+// auto -> 0 (the library picks per device); else a whole number of at least 1.
+int parse_batch_size(const std::string& text) {
+  if (text == "auto") return 0;
+  size_t used = 0;
+  int value = 0;
+  try {
+    value = std::stoi(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || value < 1)
+    throw UsageError("--batch-size must be auto or at least 1, got '" + text + "'");
+  return value;
+}
+
 // The flags only `run` has, given explicitly on top of the preset; the shared ones are read by run_flags.
 void apply_run_only_flags(const cxxopts::ParseResult& r, RunOptions& o) {
   int num_styles = 0;
@@ -34,7 +49,7 @@ void apply_run_only_flags(const cxxopts::ParseResult& r, RunOptions& o) {
   std::string text;
   if (given(r, "format", text)) o.format = parse_format(text);
   given(r, "quality", o.quality);
-  given(r, "batch-size", o.batch_size);
+  if (given(r, "batch-size", text)) o.batch_size = parse_batch_size(text);
   given(r, "progress-interval", o.progress_interval);
   if (r.count("style-bank") != 0) o.style_bank = r["style-bank"].as<std::string>();
   o.shard =
@@ -56,7 +71,7 @@ int run_command(int argc, char** argv) {
       ("style-bank", "file of the paintings' statistics, built or reused (default: <out>/sinforge.styles.bank)", cxxopts::value<std::string>())
       ("format", "jpg or png", cxxopts::value<std::string>()->default_value("jpg"))
       ("quality", "JPEG quality 1..100", cxxopts::value<int>()->default_value("75"))
-      ("batch-size", "images per network batch", cxxopts::value<int>()->default_value("4"))
+      ("batch-size", "images per network batch: N, or auto (4 on the CPU, 128 on a GPU, lowered to what fits)", cxxopts::value<std::string>()->default_value("auto"))
       ("shard", "K/N: do shard K of N (0-based), or auto (Slurm array, Kubernetes Indexed Job)", cxxopts::value<std::string>()->default_value("0/1"))
       ("shard-count", "N for --shard auto in a Kubernetes Indexed Job (else SINFORGE_SHARD_COUNT)", cxxopts::value<size_t>())
       ("overwrite", "recompute every output, even where --out holds outputs made with other settings")
@@ -81,6 +96,8 @@ int run_command(int argc, char** argv) {
   log::info(str_cat("done: ", s.written, " images written to ", o.out_dir.string(), ", ", s.skipped_contents,
                     " content images and ", s.skipped_paintings, " paintings skipped (see ",
                     skipped_path(o.out_dir, o.shard).filename().string(), "), ", s.seconds, " s"));
+  log::info(str_cat("batches: ", s.batching.batches, " of up to ", s.batch_size, " images, ",
+                    static_cast<int>(s.batching.fill() * 100 + 0.5), "% full on average"));
   return kExitOk;
 }
 

@@ -22,6 +22,7 @@
 
 #include "sinforge/adain.h"
 #include "sinforge/device.h"
+#include "sinforge/device_memory.h"
 #include "sinforge/error.h"
 #include "sinforge/image_io.h"
 #include "sinforge/log.h"
@@ -115,6 +116,8 @@ cv::Mat synthetic_image(int w, int h, uint32_t seed) {
 
 struct Data {
   at::Device device = at::kCPU;
+  int mixed_images = 12;
+  int paintings = 4;
   std::vector<std::vector<uint8_t>> jpegs;  // content files' bytes
   std::vector<cv::Mat> decoded;
   std::unique_ptr<StyleNetwork> net;
@@ -124,6 +127,19 @@ struct Data {
   int threads = 1;
   int e2e_images = 2;
 };
+
+// Writes JPEG files of the given sizes as img<i>.jpg under dir (once per bench run) and lists them.
+std::vector<fs::path> write_sized_jpegs(const fs::path& dir, const std::vector<std::pair<int, int>>& sizes,
+                                        uint32_t seed) {
+  std::vector<fs::path> names;
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    names.emplace_back("img" + std::to_string(i) + ".jpg");
+    if (fs::exists(dir / names.back())) continue;
+    const cv::Mat img = synthetic_image(sizes[i].first, sizes[i].second, seed + static_cast<uint32_t>(i));
+    write_file_atomic(dir / names.back(), encode_image(img, ImageFormat::kJpeg, 90));
+  }
+  return names;
+}
 
 void add_counters(benchmark::State& st, double items_per_iteration, double bytes_per_iteration) {
   const auto iterations = static_cast<double>(st.iterations());
@@ -188,6 +204,7 @@ class Collector : public benchmark::BenchmarkReporter {
           f.seconds = r.GetAdjustedRealTime();
           f.images_per_second = counter("items_per_second");
           f.bytes_per_second = counter("bytes_per_second");
+          f.batch_fill = counter("batch_fill");
         } else if (r.aggregate_name == "stddev") {
           f.seconds_stddev = r.GetAdjustedRealTime();
         }
@@ -195,6 +212,7 @@ class Collector : public benchmark::BenchmarkReporter {
         f.seconds = r.GetAdjustedRealTime();
         f.images_per_second = counter("items_per_second");
         f.bytes_per_second = counter("bytes_per_second");
+        f.batch_fill = counter("batch_fill");
         f.iterations = r.iterations;
       } else {
         f.iterations = r.iterations;
@@ -228,6 +246,39 @@ struct Registrar {
     if (options.repetitions > 1) b->Repetitions(options.repetitions)->ReportAggregatesOnly(true);
   }
 };
+
+// stylize_contents over names (in content) into a fresh folder per iteration, timed by the wall clock;
+// images per second, and how full the batches were.
+void stylize_timed(benchmark::State& st, const Data& data, const RecipeSpec& spec, const fs::path& content,
+                   const std::vector<fs::path>& names, const std::string& out_name) {
+  std::vector<fs::path> paintings;
+  for (int64_t s = 0; s < data.style_mean.size(0); ++s)
+    paintings.emplace_back("p" + std::to_string(s) + ".jpg");
+  StyleBank bank;
+  bank.paintings = paintings;
+  bank.mean = data.style_mean;
+  bank.std = data.style_std;
+  const std::vector<PlannedContent> planned =
+      plan_outputs(names, paintings, {0, 1, spec.format == ImageFormat::kPng});
+  ThreadPool decoders(static_cast<size_t>(data.threads));
+  int run = 0;
+  BatchingStats batching;
+  timed_loop(st, at::kCPU, static_cast<double>(names.size()), 0, [&] {
+    const fs::path out = data.scratch / out_name / std::to_string(run++);
+    OutputWriter writer(static_cast<size_t>(data.threads), spec.format, 75);
+    RunRecorder recorder(out, ShardId{});
+    StylizeSettings settings;
+    settings.content_dir = content;
+    settings.out_dir = out;
+    settings.recipe = spec.recipe;
+    settings.batch_size = data.batch;
+    settings.batching = &batching;
+    stylize_contents(planned, bank, *data.net, settings, decoders, writer, recorder);
+    std::error_code ec;
+    fs::remove_all(out, ec);  // the disk holds one iteration's outputs at a time
+  });
+  st.counters["batch_fill"] = batching.fill();
+}
 
 void register_recipe(Registrar& reg, const std::shared_ptr<Data>& data, const RecipeSpec& spec) {
   const at::Device device = data->device;
@@ -271,6 +322,22 @@ void register_recipe(Registrar& reg, const std::shared_ptr<Data>& data, const Re
       benchmark::DoNotOptimize(data->net->stylize_features(f, data->style_mean, data->style_std, index, 1.f));
     });
   });
+  if (device.is_cuda()) {
+    // The same with cuDNN's algorithm search on, which runs never do (network.h): the figure that shows
+    // whether it would pay for this one fixed shape.
+    reg.add(p + "model_autotuned", [=](benchmark::State& st) {
+      const at::Tensor input = images_to_tensor(prepared).to(device);
+      NetworkOptions tuned = data->net->options();
+      tuned.conv_autotune = true;
+      apply_conv_algorithm_policy(tuned);
+      timed_loop(st, device, batch, 0, [&] {
+        const at::Tensor f = data->net->encoder()(input);
+        benchmark::DoNotOptimize(
+            data->net->stylize_features(f, data->style_mean, data->style_std, index, 1.f));
+      });
+      apply_conv_algorithm_policy(data->net->options());
+    });
+  }
   reg.add(p + "postprocess", [=](benchmark::State& st) {
     const at::Tensor out = (at::rand({batch, 3, h, w}) * 1.2 - 0.1).to(device);
     timed_loop(st, device, batch, 0, [&] { benchmark::DoNotOptimize(quantize_to_rgb8(out, w, h)); });
@@ -326,24 +393,31 @@ void register_recipe(Registrar& reg, const std::shared_ptr<Data>& data, const Re
       names.emplace_back("img" + std::to_string(i) + ".jpg");
       write_file_atomic(content / names.back(), data->jpegs[static_cast<size_t>(i) % data->jpegs.size()]);
     }
-    std::vector<fs::path> paintings;
-    for (int64_t s = 0; s < data->style_mean.size(0); ++s)
-      paintings.emplace_back("p" + std::to_string(s) + ".jpg");
-    const StyleBank bank{paintings, data->style_mean, data->style_std};
-    const std::vector<PlannedContent> planned =
-        plan_outputs(names, paintings, {0, 1, spec.format == ImageFormat::kPng});
-    ThreadPool decoders(static_cast<size_t>(data->threads));
-    int run = 0;
-    timed_loop(st, at::kCPU, data->e2e_images, 0, [&] {
-      const fs::path out = data->scratch / ("out-" + spec.name) / std::to_string(run++);
-      OutputWriter writer(static_cast<size_t>(data->threads), spec.format, 75);
-      RunRecorder recorder(out, ShardId{});
-      StylizeSettings settings;
-      settings.content_dir = content;
-      settings.out_dir = out;
-      settings.recipe = spec.recipe;
-      settings.batch_size = batch;
-      stylize_contents(planned, bank, *data->net, settings, decoders, writer, recorder);
+    stylize_timed(st, *data, spec, content, names, "out-" + spec.name);
+  });
+  // The same on ImageNet's mix of sizes: batches of one size fill less, and the batch_fill counter says how
+  // much less.
+  reg.add(p + "end_to_end_mixed", [=](benchmark::State& st) {
+    const fs::path content = data->scratch / "content-mixed";
+    const std::vector<fs::path> names =
+        write_sized_jpegs(content, imagenet_like_sizes(static_cast<size_t>(data->mixed_images), 2026), 5000);
+    stylize_timed(st, *data, spec, content, names, "out-mixed-" + spec.name);
+  });
+}
+
+// The style bank as a run builds it: decode, reduced-scale decode, resize to 512 and encode paintings of
+// varied sizes (600-2400 px), paintings per second.
+void register_style_bank(Registrar& reg, const std::shared_ptr<Data>& data) {
+  reg.add("styles/bank_mixed", [data](benchmark::State& st) {
+    const fs::path dir = data->scratch / "paintings-mixed";
+    const std::vector<fs::path> found =
+        write_sized_jpegs(dir, painting_like_sizes(static_cast<size_t>(data->paintings), 77), 9000);
+    ThreadPool pool(static_cast<size_t>(data->threads));
+    const StyleRecipe recipe{512, StyleCrop::kNone, ResampleFilter::kBilinear, 0};
+    timed_loop(st, at::kCPU, static_cast<double>(found.size()), 0, [&] {
+      std::vector<SkippedInput> skipped;
+      const StyleBank bank = encode_paintings(dir, found, recipe, *data->net, pool, skipped);
+      if (bank.paintings.size() != found.size()) throw std::runtime_error("paintings were skipped");
     });
   });
 }
@@ -358,7 +432,72 @@ void register_copy(Registrar& reg, at::Device device) {
   });
 }
 
+// The size-bucketed batching on 20,000 ImageNet-like sizes at this batch size, for a range of deadlines:
+// what the deadline (kBucketDeadlineBatches) trades.
+std::vector<BatchingFigure> batching_figures(int batch) {
+  const std::vector<std::pair<int, int>> sizes = imagenet_like_sizes(20000, 2026);
+  std::vector<BatchingFigure> out;
+  for (const size_t deadline : {size_t{1}, size_t{4}, size_t{16}, size_t{64}})
+    out.push_back({deadline, simulate_batching(sizes, batch, deadline * static_cast<size_t>(batch))});
+  return out;
+}
+
 }  // namespace
+
+std::vector<std::pair<int, int>> imagenet_like_sizes(size_t count, uint32_t seed) {
+  // Shares of the common sizes, roughly those of ImageNet's training set; the rest is the tail.
+  static const std::vector<std::pair<std::pair<int, int>, double>> common = {
+      {{500, 375}, 0.42}, {{375, 500}, 0.12}, {{500, 333}, 0.10}, {{500, 500}, 0.06}, {{333, 500}, 0.04}};
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> unit(0, 1);
+  std::uniform_int_distribution<int> other_side(150, 500), any_side(120, 1000);
+  std::vector<std::pair<int, int>> sizes;
+  sizes.reserve(count);
+  while (sizes.size() < count) {
+    double u = unit(rng);
+    bool picked = false;
+    for (const auto& [size, share] : common) {
+      if (u < share) {
+        sizes.push_back(size);
+        picked = true;
+        break;
+      }
+      u -= share;
+    }
+    if (picked) continue;
+    // The tail (26 %): mostly one side 500 as ImageNet's are, a few of any size.
+    const double kind = unit(rng);
+    if (kind < 0.45) {
+      sizes.emplace_back(500, other_side(rng));
+    } else if (kind < 0.9) {
+      sizes.emplace_back(other_side(rng), 500);
+    } else {
+      sizes.emplace_back(any_side(rng), any_side(rng));
+    }
+  }
+  return sizes;
+}
+
+std::vector<std::pair<int, int>> painting_like_sizes(size_t count, uint32_t seed) {
+  static const std::vector<double> aspects = {4.0 / 3, 3.0 / 4, 1.0, 3.0 / 2, 2.0 / 3, 5.0 / 4, 4.0 / 5};
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> long_side(600, 2400);
+  std::uniform_int_distribution<size_t> pick(0, aspects.size());  // one past the end: a random aspect
+  std::uniform_real_distribution<double> random_aspect(0.5, 2.0);
+  std::vector<std::pair<int, int>> sizes;
+  sizes.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    const size_t a = pick(rng);
+    const double aspect = a < aspects.size() ? aspects[a] : random_aspect(rng);  // width / height
+    const int l = long_side(rng);
+    if (aspect >= 1) {
+      sizes.emplace_back(l, std::max(1, static_cast<int>(l / aspect)));
+    } else {
+      sizes.emplace_back(std::max(1, static_cast<int>(l * aspect)), l);
+    }
+  }
+  return sizes;
+}
 
 std::vector<std::string> parse_recipes(const std::string& comma_list) {
   std::vector<std::string> out;
@@ -379,6 +518,8 @@ BenchReport run_bench(const BenchOptions& o) {
   if (o.vgg.empty() != o.decoder.empty()) throw UsageError("--vgg and --decoder go together");
   if (o.repetitions < 1) throw UsageError("--repetitions must be at least 1");
   if (o.batch_size < 0) throw UsageError("--batch-size must be 0 (default) or positive");
+  if (o.mixed_images < 0 || o.paintings < 0)
+    throw UsageError("--mixed-images and --paintings must be 0 (default) or positive");
   auto data = std::make_shared<Data>();
   data->device = parse_device(o.device);
   if (data->device.is_cpu() && o.precision != Precision::kFp32)
@@ -386,9 +527,10 @@ BenchReport run_bench(const BenchOptions& o) {
   data->threads =
       o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   at::set_num_threads(data->threads);
-  data->batch = o.batch_size > 0 ? o.batch_size : (data->device.is_cuda() ? 32 : 1);
+  data->batch = o.batch_size > 0 ? o.batch_size : (data->device.is_cuda() ? kGpuDefaultBatchSize : 1);
   data->e2e_images = o.end_to_end_images > 0 ? o.end_to_end_images : 2 * data->batch;
-  if (data->device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
+  data->mixed_images = o.mixed_images > 0 ? o.mixed_images : (data->device.is_cuda() ? 2000 : 12);
+  data->paintings = o.paintings > 0 ? o.paintings : (data->device.is_cuda() ? 512 : 4);
 
   BenchReport report;
   report.device = data->device.str();
@@ -440,6 +582,8 @@ BenchReport run_bench(const BenchOptions& o) {
     if (it == all.end()) throw UsageError("unknown recipe '" + name + "'");
     register_recipe(reg, data, *it);
   }
+  register_style_bank(reg, data);
+  report.batching = batching_figures(data->batch);
 
   // Google Benchmark reads its settings from an argv of its own.
   std::vector<std::string> args = {"sinforge-bench"};
@@ -490,7 +634,21 @@ void print_report(const BenchReport& report, std::ostream& out) {
         << std::setw(12) << f.seconds * 1e3 << std::setw(10) << f.seconds_stddev * 1e3 << std::setprecision(1)
         << std::setw(12) << f.images_per_second << std::setprecision(2) << std::setw(11)
         << f.bytes_per_second / 1e9 << std::setprecision(1) << std::setw(10)
-        << (gflop > 0 ? gflop * f.images_per_second : 0.0) << std::setw(6) << f.repetitions << "\n";
+        << (gflop > 0 ? gflop * f.images_per_second : 0.0) << std::setw(6) << f.repetitions;
+    if (f.batch_fill > 0) out << "  batches " << std::setprecision(0) << f.batch_fill * 100 << "% full";
+    out << "\n";
+  }
+  if (!report.batching.empty()) {
+    out << "\nbatching of 20000 ImageNet-like sizes at batch " << report.batch_size
+        << " (deadline: batches' worth of inputs a size waits):\n";
+    for (const BatchingFigure& b : report.batching) {
+      out << "  deadline " << std::setw(3) << b.deadline_batches << ": " << std::setw(6) << b.stats.batches
+          << " batches, mean " << std::setprecision(1) << std::setw(6) << b.stats.mean_batch() << " images, "
+          << std::setprecision(1) << std::setw(5) << b.stats.fill() * 100 << "% full, " << std::setw(5)
+          << 100.0 * static_cast<double>(b.stats.images_in_full_batches) /
+                 static_cast<double>(std::max<size_t>(1, b.stats.images))
+          << "% of images in full batches\n";
+    }
   }
 }
 
@@ -501,6 +659,15 @@ nlohmann::json to_json(const BenchReport& report) {
   j["batch_size"] = report.batch_size;
   j["threads"] = report.threads;
   j["data"] = report.data;
+  j["batching"] = nlohmann::json::array();
+  for (const BatchingFigure& b : report.batching) {
+    j["batching"].push_back({{"deadline_batches", b.deadline_batches},
+                             {"batches", b.stats.batches},
+                             {"images", b.stats.images},
+                             {"full_batches", b.stats.full_batches},
+                             {"images_in_full_batches", b.stats.images_in_full_batches},
+                             {"fill", b.stats.fill()}});
+  }
   j["figures"] = nlohmann::json::array();
   for (const BenchFigure& f : report.figures) {
     j["figures"].push_back({{"name", f.name},
@@ -509,6 +676,7 @@ nlohmann::json to_json(const BenchReport& report) {
                             {"images_per_second", f.images_per_second},
                             {"bytes_per_second", f.bytes_per_second},
                             {"gflop_per_image", model_gflop_per_image(f.name)},
+                            {"batch_fill", f.batch_fill},
                             {"repetitions", f.repetitions}});
   }
   return j;

@@ -39,6 +39,10 @@ size_t bytes_per_image(const NetworkOptions& options, int w, int h) {
   return 64 * pixels * element * 6;
 }
 
+int default_batch_size(at::Device device) {
+  return device.is_cuda() ? kGpuDefaultBatchSize : kCpuDefaultBatchSize;
+}
+
 int batch_limit(const NetworkOptions& options, int w, int h, int requested) {
   const std::optional<size_t> free = free_device_bytes(options.device);
   if (!free) return requested;

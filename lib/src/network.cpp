@@ -6,6 +6,7 @@
 #include <iterator>
 #include <stdexcept>
 
+#include <ATen/Context.h>
 #include <c10/core/InferenceMode.h>
 
 #include "sinforge/adain.h"
@@ -140,9 +141,15 @@ at::Tensor Decoder::operator()(const at::Tensor& features) const {
   return x;
 }
 
+void apply_conv_algorithm_policy(const NetworkOptions& options) {
+  at::globalContext().setBenchmarkCuDNN(options.conv_autotune && options.device.is_cuda());
+}
+
 StyleNetwork::StyleNetwork(const EncoderWeights& encoder, const DecoderWeights& decoder,
                            const NetworkOptions& options)
-    : options_(options), encoder_(encoder, options), decoder_(decoder, options) {}
+    : options_(options), encoder_(encoder, options), decoder_(decoder, options) {
+  apply_conv_algorithm_policy(options_);
+}
 
 std::pair<at::Tensor, at::Tensor> StyleNetwork::style_statistics(const at::Tensor& style_images) const {
   return channel_stats(encoder_(style_images));

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "sinforge/device.h"
+#include "sinforge/device_memory.h"
 #include "sinforge/error.h"
 #include "sinforge/log.h"
 #include "sinforge/output_writer.h"
@@ -68,6 +69,12 @@ nlohmann::json summary_json(const RunOptions& o, const RunSummary& s, const nloh
   j["stopped_by_signal"] = s.stop_signal;
   j["shard"] = {{"index", o.shard.index}, {"count", o.shard.count}};
   j["images_per_second"] = s.seconds > 0 ? static_cast<double>(s.written) / s.seconds : 0.0;
+  j["paintings_per_second"] = s.paintings_per_second;
+  j["batching"] = {{"batches", s.batching.batches},
+                   {"images", s.batching.images},
+                   {"full_batches", s.batching.full_batches},
+                   {"images_in_full_batches", s.batching.images_in_full_batches},
+                   {"fill", s.batching.fill()}};
   j["settings"] = {{"content", o.content_dir.string()},
                    {"styles", o.styles_dir.string()},
                    {"out", o.out_dir.string()},
@@ -85,7 +92,7 @@ nlohmann::json summary_json(const RunOptions& o, const RunSummary& s, const nloh
                    {"quality", o.quality},
                    {"device", o.device},
                    {"precision", to_string(o.precision)},
-                   {"batch_size", o.batch_size},
+                   {"batch_size", s.batch_size},
                    {"extensions", o.extensions}};
   j["versions"] = {{"sinforge", SINFORGE_VERSION}, {"libtorch", TORCH_VERSION}};
   j["weights"] = {{"vgg", o.vgg.string()},
@@ -144,7 +151,7 @@ void validate(const RunOptions& o) {
     throw UsageError(str_cat("--style-bank ", o.style_bank.string(), " is a folder; it names a file"));
   if (o.style_min_size < 0) throw UsageError("--style-min-size must be 0 (none) or positive");
   if (o.quality < 1 || o.quality > 100) throw UsageError("--quality must lie in [1, 100]");
-  if (o.batch_size < 1) throw UsageError("--batch-size must be at least 1");
+  if (o.batch_size < 0) throw UsageError("--batch-size must be auto or at least 1");
   if (o.threads < 0) throw UsageError("--threads must be 0 (every core) or positive");
   if (!(o.progress_interval >= 0)) throw UsageError("--progress-interval must be 0 (none) or positive");
   if (o.extensions.empty()) throw UsageError("--extensions names no extension");
@@ -183,8 +190,6 @@ RunSummary run_stylize(const RunOptions& o) {
   net_options.device = parse_device(o.device);
   net_options.precision = o.precision;
   net_options.channels_last = net_options.device.is_cuda();
-  // cuDNN picks the fastest convolution per shape once; batches repeat a few shapes many times.
-  if (net_options.device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
   const StyleNetwork net(encoder_weights, decoder_weights, net_options);
   log::info(str_cat("sinforge ", SINFORGE_VERSION, ": ", contents.size(), " content images, ",
                     paintings.size(), " paintings, device ", net_options.device.str(), ", ",
@@ -200,6 +205,8 @@ RunSummary run_stylize(const RunOptions& o) {
                         decoders, skipped_paintings);
   const double styles_seconds = seconds_since(styles_start);
   summary.paintings = bank.paintings.size();
+  if (bank.encode_seconds > 0)
+    summary.paintings_per_second = static_cast<double>(paintings.size()) / bank.encode_seconds;
   summary.skipped_paintings = skipped_paintings.size();
   if (bank.paintings.size() < o.num_styles) {
     throw std::runtime_error(str_cat("only ", bank.paintings.size(), " of ", paintings.size(),
@@ -229,8 +236,10 @@ RunSummary run_stylize(const RunOptions& o) {
   }
   const auto contents_start = Clock::now();
   OutputWriter writer(threads, o.format, o.quality);
-  StylizeSettings settings{o.content_dir, o.out_dir,    content_recipe(o),
-                           o.alpha,       o.batch_size, std::move(resumed.existing_outputs)};
+  summary.batch_size = o.batch_size > 0 ? o.batch_size : default_batch_size(net_options.device);
+  StylizeSettings settings{o.content_dir, o.out_dir,          content_recipe(o),
+                           o.alpha,       summary.batch_size, std::move(resumed.existing_outputs)};
+  settings.batching = &summary.batching;
   settings.progress_mode = o.progress_interval > 0 ? progress_mode_for_stderr() : ProgressMode::kOff;
   settings.progress_interval = o.progress_interval;
   try {

@@ -190,8 +190,10 @@ StyleBank build_and_save(const BankRequest& request, const StyleNetwork& net, Th
   StyleBank bank =
       encode_paintings(request.styles_dir, request.found, request.key.recipe, net, pool, left_out);
   save_style_bank(request.file, request.key, bank, left_out);
-  log::info(
-      str_cat("style bank written: ", request.file.string(), " (", bank.paintings.size(), " paintings)"));
+  const double rate =
+      bank.encode_seconds > 0 ? static_cast<double>(request.found.size()) / bank.encode_seconds : 0;
+  log::info(str_cat("style bank written: ", request.file.string(), " (", bank.paintings.size(),
+                    " paintings, ", static_cast<int64_t>(rate), " paintings/s)"));
   skipped.insert(skipped.end(), left_out.begin(), left_out.end());
   return bank;
 }

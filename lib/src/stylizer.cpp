@@ -14,6 +14,7 @@
 #include "sinforge/image_io.h"
 #include "sinforge/log.h"
 #include "sinforge/ordered_loader.h"
+#include "sinforge/size_batcher.h"
 #include "sinforge/stop.h"
 #include "sinforge/tensor_image.h"
 
@@ -171,13 +172,6 @@ class Pipeline {
   std::optional<PendingOutput> pending_;
 };
 
-// Images of one size waiting for a batch.
-struct Bucket {
-  std::vector<PreparedContent> images;
-  size_t opened_at = 0;  // loader position of its first image
-  int capacity = 1;
-};
-
 }  // namespace
 
 size_t stylize_contents(const std::vector<PlannedContent>& planned, const StyleBank& bank,
@@ -197,52 +191,36 @@ size_t stylize_contents(const std::vector<PlannedContent>& planned, const StyleB
   }
   Pipeline pipeline(planned, bank, net, settings, writer, recorder);
   Progress progress(planned.size(), settings.progress_mode, settings.progress_interval);
-  const auto run = [&](Bucket& bucket) {
-    if (bucket.images.empty()) return;
-    const size_t too_large = pipeline.run_batch(bucket.images);
+  const auto run = [&](const std::vector<PreparedContent>& batch) {
+    const size_t too_large = pipeline.run_batch(batch);
     skipped += too_large;
-    progress.done(bucket.images.size() - too_large);
+    progress.done(batch.size() - too_large);
     progress.skipped(too_large);
-    bucket.images.clear();
     recorder.flush();
   };
-  // Images are batched by size: a bucket per size runs when full, or when its first image has waited for
-  // `deadline` further inputs (so rare sizes do not pile up), and at the end. The deadline counts inputs, not
-  // seconds, so the batches (and the outputs) are the same on every rerun.
-  std::map<std::pair<int, int>, Bucket> buckets;
-  const size_t deadline = static_cast<size_t>(settings.batch_size) * 4;
-  size_t position = 0;
+  const size_t deadline_batches =
+      net.options().device.is_cuda() ? kBucketDeadlineBatchesGpu : kBucketDeadlineBatchesCpu;
+  SizeBatcher<PreparedContent> batcher(
+      static_cast<size_t>(settings.batch_size) * deadline_batches, [&](std::pair<int, int> size) {
+        return batch_limit(net.options(), size.first, size.second, settings.batch_size);
+      });
   PreparedContent c;
   // A stop request ends the loop between images: the batches gathered so far are finished and written.
   while (!stop_requested() && loader.next(c)) {
-    ++position;
     if (!c.error.empty()) {
       const std::filesystem::path path = settings.content_dir / planned[c.index].relative;
       log::warn(str_cat("content image skipped: ", path.string(), ": ", c.error));
       recorder.record_skip({"content", planned[c.index].relative, c.error});
       ++skipped;
       progress.skipped(1);
+      batcher.skip();
       continue;
     }
     const std::pair<int, int> size{c.image.cols, c.image.rows};
-    Bucket& bucket = buckets[size];
-    if (bucket.images.empty()) {
-      bucket.opened_at = position;
-      bucket.capacity = batch_limit(net.options(), size.first, size.second, settings.batch_size);
-    }
-    bucket.images.push_back(std::move(c));
-    if (static_cast<int>(bucket.images.size()) >= bucket.capacity) run(bucket);
-    for (auto& [other_size, other] : buckets) {
-      if (!other.images.empty() && position - other.opened_at >= deadline) run(other);
-    }
+    for (const auto& batch : batcher.add(size, std::move(c))) run(batch);
   }
-  // The rest, oldest bucket first.
-  std::vector<Bucket*> rest;
-  for (auto& [size, bucket] : buckets)
-    if (!bucket.images.empty()) rest.push_back(&bucket);
-  std::sort(rest.begin(), rest.end(),
-            [](const Bucket* a, const Bucket* b) { return a->opened_at < b->opened_at; });
-  for (Bucket* bucket : rest) run(*bucket);
+  for (const auto& batch : batcher.drain()) run(batch);
+  if (settings.batching != nullptr) *settings.batching = batcher.stats();
   pipeline.hand_over();
   writer.finish();
   recorder.flush();

@@ -1,8 +1,9 @@
 // `sinforge bench`: images per second for each stage of a run alone (decode, preprocess, upload, model,
 // download, encode, write) and end to end, per recipe (sin224, full, sin64), on synthetic data (random
-// weights, generated JPEGs) or real data; and the AdaIN kernel against the same computation in LibTorch ops,
-// in bytes moved per second beside the device's copy bandwidth. Each figure is a Google Benchmark with its
-// repetitions and statistics.
+// weights, generated JPEGs) or real data; end to end on content of ImageNet-like mixed sizes, with how full
+// the batches were; the style bank on paintings of varied sizes (paintings/s); and the AdaIN kernel against
+// the same computation in LibTorch ops, in bytes moved per second beside the device's copy bandwidth. Each
+// figure is a Google Benchmark with its repetitions and statistics.
 #pragma once
 
 #include <filesystem>
@@ -13,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sinforge/network.h"
+#include "sinforge/size_batcher.h"
 
 namespace sinforge {
 
@@ -28,7 +30,9 @@ struct BenchOptions {
   int repetitions = 3;
   double min_time = 0.1;      // seconds per repetition, at least one iteration
   int end_to_end_images = 0;  // 0: two batches
-  std::string filter;         // regex on the figures' names, as --benchmark_filter
+  int mixed_images = 0;  // content images of ImageNet-like sizes end to end (0: 2000 on a GPU, 12 on the CPU)
+  int paintings = 0;   // paintings of varied sizes for the style bank figure (0: 512 on a GPU, 4 on the CPU)
+  std::string filter;  // regex on the figures' names, as --benchmark_filter
 };
 
 struct BenchFigure {
@@ -39,6 +43,13 @@ struct BenchFigure {
   double bytes_per_second = 0;   // median; kernel and copy figures
   int repetitions = 0;
   int64_t iterations = 0;
+  double batch_fill = 0;  // end_to_end_mixed: images per batch over the batch capacity (size_batcher.h)
+};
+
+// How the size-bucketed batching (size_batcher.h) fills batches on the ImageNet-like mix, per deadline.
+struct BatchingFigure {
+  size_t deadline_batches = 0;  // a bucket's deadline, in batches' worth of inputs
+  BatchingStats stats;
 };
 
 struct BenchReport {
@@ -48,7 +59,15 @@ struct BenchReport {
   int threads = 0;
   std::string data;  // "synthetic" or what was read
   std::vector<BenchFigure> figures;
+  std::vector<BatchingFigure> batching;  // at report.batch_size, on imagenet_like_sizes(20000)
 };
+
+// Sizes (width, height) shaped like ImageNet's training set, deterministic in seed: mostly 500x375,
+// 375x500, 500x333 and 500x500, and a long tail (one side 500, the other anywhere from 150; a few with
+// neither side 500). The shares are in bench.cpp and docs/PERFORMANCE.md.
+std::vector<std::pair<int, int>> imagenet_like_sizes(size_t count, uint32_t seed);
+// Painter by Numbers-like paintings: the longer side from 600 to 2400 px, common and random aspect ratios.
+std::vector<std::pair<int, int>> painting_like_sizes(size_t count, uint32_t seed);
 
 // Parses recipe names; throws UsageError on an unknown one.
 std::vector<std::string> parse_recipes(const std::string& comma_list);

@@ -24,7 +24,15 @@ struct NetworkOptions {
   bool channels_last = false;  // NHWC activations: faster convolutions on tensor cores
   bool fold_input_conv =
       true;  // fold the 1x1 colour conv into the first 3x3 conv (exact; see fold_input_conv)
+  // cuDNN's algorithm search (autotuning) on each new input shape. Off: every new shape (paintings and
+  // ImageNet's tail of sizes) would stall tenths of a second, and on an H200 the tuned choice measured
+  // slower even for sin224's one shape (docs/PERFORMANCE.md). Only for measuring (sinforge bench).
+  bool conv_autotune = false;
 };
+
+// Applies options.conv_autotune to LibTorch's process-wide cuDNN setting (always off on the CPU). Every
+// StyleNetwork does this when it is made, so no command can leave it on by accident.
+void apply_conv_algorithm_policy(const NetworkOptions& options);
 
 // The 1x1 conv at index 0 is linear per pixel, so it commutes with reflection padding and can be folded into
 // the 3x3 conv at index 2: W'[o,i] = sum_j W2[o,j] * W0[j,i], b' = b2 + sum_{j,kh,kw} W2[o,j,kh,kw] * b0[j].

@@ -11,6 +11,7 @@
 #include "sinforge/network.h"
 #include "sinforge/recipe.h"
 #include "sinforge/records.h"
+#include "sinforge/size_batcher.h"
 
 namespace sinforge {
 
@@ -35,7 +36,7 @@ struct RunOptions {
   int quality = 75;  // Pillow's default, as the reference tools write
   std::string device = "auto";
   Precision precision = Precision::kFp32;
-  int batch_size = 4;
+  int batch_size = 0;  // 0: auto, default_batch_size(device) (device_memory.h)
   std::vector<std::string> extensions = {"jpg", "jpeg", "png"};
   int threads = 0;         // 0: every core
   ShardId shard;           // which part of the content list this process does (shard.h)
@@ -56,8 +57,11 @@ struct RunSummary {
   size_t written = 0;           // output images written
   size_t skipped_contents = 0;  // listed with their reasons in the output folder's records (records.h)
   size_t skipped_paintings = 0;
-  size_t resumed_contents = 0;  // done by an earlier run of the same command (resume.h)
-  int stop_signal = 0;          // non-zero: stopped early by this signal (stop.h); resumable
+  size_t resumed_contents = 0;      // done by an earlier run of the same command (resume.h)
+  int batch_size = 0;               // the batch size used (auto resolved)
+  BatchingStats batching;           // how full the content batches were (size_batcher.h)
+  double paintings_per_second = 0;  // style bank encoding rate; 0 when the bank was read from its file
+  int stop_signal = 0;              // non-zero: stopped early by this signal (stop.h); resumable
   double seconds = 0;
 };
 

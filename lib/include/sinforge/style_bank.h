@@ -18,8 +18,19 @@ struct StyleBank {
   std::vector<std::filesystem::path> paintings;  // relative to the styles folder: the usable ones, in order
   at::Tensor mean;                               // float32 [P, 512] on the network's device
   at::Tensor std;                                // float32 [P, 512]
+  double encode_seconds = 0;                     // time encode_paintings took; 0 for a bank read from a file
 };
 
+// The painting side's depths. Paintings are decoded and converted on the pool, this many per thread ahead
+// of the network; on a GPU, paintings of one size are encoded together, up to kStyleBatchSize at once (less
+// where memory is short), and a size waits at most kStyleDeadlineBatches batches' worth of further
+// paintings for company (size_batcher.h).
+inline constexpr size_t kStyleDecodeWindowPerThread = 2;
+inline constexpr int kStyleBatchSize = 32;
+inline constexpr size_t kStyleDeadlineBatches = 4;
+
+// Decodes, prepares and encodes every painting of found (relative to styles_dir); those that cannot be used
+// go to skipped with the reason. The bank lists the usable ones in found's order.
 StyleBank encode_paintings(const std::filesystem::path& styles_dir,
                            const std::vector<std::filesystem::path>& found, const StyleRecipe& recipe,
                            const StyleNetwork& net, ThreadPool& pool, std::vector<SkippedInput>& skipped);
