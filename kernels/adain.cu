@@ -5,6 +5,7 @@
 #include <cuda_fp16.h>
 
 #include "sinforge_kernels/adain.h"
+#include "sinforge_kernels/adain_math.h"
 
 namespace sinforge::kernels {
 namespace {
@@ -46,51 +47,6 @@ __device__ __forceinline__ __half from_float<__half>(float v) {
 template <>
 __device__ __forceinline__ __nv_bfloat16 from_float<__nv_bfloat16>(float v) {
   return __float2bfloat16_rn(v);
-}
-
-// Count, mean and sum of squared deviations (M2). Plain data: it lives in shared and global memory.
-struct Welford {
-  float count;
-  float mean;
-  float m2;
-};
-
-__device__ __forceinline__ Welford empty_welford() { return Welford{0.f, 0.f, 0.f}; }
-
-// Chan et al.'s merge of two partial states.
-__device__ __forceinline__ void merge(Welford& a, const Welford& b) {
-  if (b.count == 0.f) return;
-  if (a.count == 0.f) {
-    a = b;
-    return;
-  }
-  const float total = a.count + b.count;
-  const float delta = b.mean - a.mean;
-  const float w = b.count / total;
-  a.mean += delta * w;
-  a.m2 += b.m2 + delta * delta * a.count * w;
-  a.count = total;
-}
-
-// K values at once: their own mean and deviations (exact enough: K is small), then one merge.
-template <int K>
-__device__ __forceinline__ void add_values(Welford& w, const float (&v)[K]) {
-  float sum = 0.f;
-#pragma unroll
-  for (int k = 0; k < K; ++k) sum += v[k];
-  const float mean = sum * (1.f / K);
-  float m2 = 0.f;
-#pragma unroll
-  for (int k = 0; k < K; ++k) {
-    const float d = v[k] - mean;
-    m2 += d * d;
-  }
-  merge(w, Welford{static_cast<float>(K), mean, m2});
-}
-
-__device__ __forceinline__ void add_value(Welford& w, float v) {
-  const float values[1] = {v};
-  add_values<1>(w, values);
 }
 
 __device__ __forceinline__ Welford shuffle_down(const Welford& w, int offset) {
@@ -136,7 +92,7 @@ struct Args {
 // From a plane's statistics: either the outputs of channel_stats, or the affine map's scale and shift.
 __device__ __forceinline__ void finish_plane(const Args& a, int64_t n, int64_t c, const Welford& w,
                                              float* scale, float* shift) {
-  const float sd = sqrtf(w.m2 / (w.count - 1.f) + a.eps);  // HW == 1: 0/0 = NaN, as in the reference
+  const float sd = plane_std(w, a.eps);
   const int64_t plane = n * a.channels + c;
   if (a.stats_only) {
     a.mean_out[plane] = w.mean;
@@ -144,10 +100,9 @@ __device__ __forceinline__ void finish_plane(const Args& a, int64_t n, int64_t c
     return;
   }
   const int64_t s = (a.style_index != nullptr ? a.style_index[n] : n) * a.channels + c;
-  const float gain = a.style_std[s] / sd;
-  // y = alpha * ((x - mean) * gain + m_s) + (1 - alpha) * x = x * scale + shift
-  *scale = a.alpha * gain + (1.f - a.alpha);
-  *shift = a.alpha * (a.style_mean[s] - w.mean * gain);
+  const AffineMap map = adain_map(w.mean, sd, a.style_mean[s], a.style_std[s], a.alpha);
+  *scale = map.scale;
+  *shift = map.shift;
 }
 
 __device__ __forceinline__ Welford merged_partials(const Args& a, int64_t plane) {
@@ -196,12 +151,12 @@ __device__ void apply_plane_range(const T* x, T* y, int64_t begin, int64_t end, 
       Pack<T> pack;
       *reinterpret_cast<uint4*>(pack.v) = in[i];
 #pragma unroll
-      for (int k = 0; k < K; ++k) pack.v[k] = from_float<T>(to_float(pack.v[k]) * scale + shift);
+      for (int k = 0; k < K; ++k) pack.v[k] = from_float<T>(apply_map({scale, shift}, to_float(pack.v[k])));
       out[i] = *reinterpret_cast<const uint4*>(pack.v);
     }
   } else {
     for (int64_t i = begin + threadIdx.x; i < end; i += kThreads)
-      y[i] = from_float<T>(to_float(x[i]) * scale + shift);
+      y[i] = from_float<T>(apply_map({scale, shift}, to_float(x[i])));
   }
 }
 
@@ -279,7 +234,7 @@ __global__ void __launch_bounds__(kThreads) adain_nhwc(Args a) {
   T* y = static_cast<T*>(a.y) + n * a.hw * a.channels;
   for (int64_t p = begin + threadIdx.y; p < end; p += kRows) {
     const int64_t i = p * a.channels + c;
-    y[i] = from_float<T>(to_float(x[i]) * scale[threadIdx.x] + shift[threadIdx.x]);
+    y[i] = from_float<T>(apply_map({scale[threadIdx.x], shift[threadIdx.x]}, to_float(x[i])));
   }
 }
 

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "sinforge/adain.h"
+#include "sinforge_kernels/adain_math.h"
 
 #ifdef SINFORGE_HAVE_CUDA
 #include <ATen/cuda/CUDAContext.h>
@@ -136,8 +137,28 @@ const std::vector<CudaShape> kCudaShapes = {{1, 1, 1, 2},     {3, 5, 7, 9},     
                                             {8, 64, 47, 63},  {1, 3, 1000, 1000}, {1, 2, 1, 999999},
                                             {2, 7, 300, 301}, {1, 40, 256, 256}};
 
-double tolerance_for(at::ScalarType dtype) {
-  return dtype == at::kFloat ? 1e-5 : (dtype == at::kHalf ? 2e-3 : 1.6e-2);
+// fp16/bf16: the output's own rounding dominates, a fraction of the largest output.
+double tolerance_for(at::ScalarType dtype) { return dtype == at::kHalf ? 2e-3 : 1.6e-2; }
+
+// fp32: the kernel's per-element map y = x * scale + shift is exact to a few ulp of the magnitudes it adds
+// (|x * scale|, alpha * (|style_mean| + |mean| * gain); adain_math.h), which on a plane with a small std
+// beside its mean are far larger than |y|: a bound relative to the output alone fails there for any fp32
+// kernel (test_adain_math.cpp shows it on the CPU). Returns the largest error over that bound plus one ulp
+// of the output; at most 1 passes.
+double fp32_error_ratio(const at::Tensor& y, const at::Tensor& x, const at::Tensor& sm, const at::Tensor& ss,
+                        const at::Tensor& index, double alpha) {
+  const at::Tensor xd = x.to(at::kDouble).cpu();
+  const at::Tensor mean = xd.mean({2, 3}, true);
+  const at::Tensor sd = (xd.var({2, 3}, /*unbiased=*/true, /*keepdim=*/true) + kAdainEpsilon).sqrt();
+  const int64_t n = x.size(0), c = x.size(1);
+  const at::Tensor m_s = sm.to(at::kDouble).index_select(0, index.cpu()).view({n, c, 1, 1});
+  const at::Tensor gain = ss.to(at::kDouble).index_select(0, index.cpu()).view({n, c, 1, 1}) / sd;
+  const at::Tensor scale = alpha * gain + (1 - alpha);
+  const at::Tensor ref = xd * scale + alpha * (m_s - mean * gain);
+  const double ulp = 1.1920929e-7;
+  const at::Tensor terms = (xd * scale).abs() + alpha * (m_s.abs() + mean.abs() * gain);
+  const at::Tensor bound = static_cast<double>(kernels::kMapUlps) * ulp * terms + ulp * ref.abs();
+  return ((y.to(at::kDouble).cpu() - ref).abs() / bound).max().item<double>();
 }
 
 TEST(AdainCuda, MatchesTheCpuReferenceForAllDtypesAndLayouts) {
@@ -157,7 +178,11 @@ TEST(AdainCuda, MatchesTheCpuReferenceForAllDtypesAndLayouts) {
         const at::Tensor y = adain(x, sm.cuda(), ss.cuda(), index.cuda(), 0.8f);
         EXPECT_EQ(y.scalar_type(), dtype);
         EXPECT_FALSE(y.isnan().any().item<bool>());
-        EXPECT_LT(relative_error(y.to(at::kFloat), expected), tolerance_for(dtype));
+        if (dtype == at::kFloat) {
+          EXPECT_LE(fp32_error_ratio(y, x_cpu, sm, ss, index, 0.8), 1.0);
+        } else {
+          EXPECT_LT(relative_error(y.to(at::kFloat), expected), tolerance_for(dtype));
+        }
         const auto [mean, std] = channel_stats(x);
         const auto [ref_mean, ref_std] = channel_stats(x_cpu);
         EXPECT_LT(relative_error(mean, ref_mean), 1e-5);
@@ -220,7 +245,12 @@ TEST(AdainCuda, WritesEveryOutputElementOfPoisonedBuffers) {
                   cudaSuccess);
         ASSERT_EQ(cudaStreamSynchronize(stream), cudaSuccess);
         EXPECT_FALSE(y.isnan().any().item<bool>());
-        EXPECT_LT(relative_error(y.to(at::kFloat), adain(x_cpu, sm, ss, index, 0.6f)), tolerance_for(dtype));
+        if (dtype == at::kFloat) {
+          EXPECT_LE(fp32_error_ratio(y, x_cpu, sm, ss, index, 0.6), 1.0);
+        } else {
+          EXPECT_LT(relative_error(y.to(at::kFloat), adain(x_cpu, sm, ss, index, 0.6f)),
+                    tolerance_for(dtype));
+        }
 
         at::Tensor mean = at::full({s.n, s.c}, std::nanf(""), at::TensorOptions(at::kCUDA));
         at::Tensor sd = at::full({s.n, s.c}, std::nanf(""), at::TensorOptions(at::kCUDA));
