@@ -34,6 +34,7 @@ int bench_command(int argc, char** argv) {
       ("paintings", "paintings of varied sizes for styles/bank_mixed (0: 512 on a GPU, 4 on the CPU)", cxxopts::value<int>()->default_value("0"))
       ("filter", "regex on the benchmark names (recipe/stage/min_time:...; as --benchmark_filter)", cxxopts::value<std::string>()->default_value(""))
       ("json", "also write the figures to this JSON file", cxxopts::value<std::string>())
+      ("write-data", "only write the mixed data set (DIR/content: --mixed-images ImageNet-like JPEGs, DIR/styles: --paintings paintings) and exit, for running other tools on the same files", cxxopts::value<std::string>())
       ("log-level", "debug, info, warn, error or off", cxxopts::value<std::string>()->default_value("info"))
       ("h,help", "print this help");
   // clang-format on
@@ -63,6 +64,13 @@ int bench_command(int argc, char** argv) {
   if (o.end_to_end_images < 0) throw UsageError("--end-to-end-images must be 0 (default) or positive");
   if (!(o.min_time > 0)) throw UsageError("--min-time must be positive");
 
+  if (r.count("write-data") != 0) {
+    if (o.mixed_images < 1 || o.paintings < 1)
+      throw UsageError("--write-data needs --mixed-images and --paintings");
+    write_bench_data(r["write-data"].as<std::string>(), static_cast<size_t>(o.mixed_images),
+                     static_cast<size_t>(o.paintings));
+    return kExitOk;
+  }
   const BenchReport report = run_bench(o);
   print_report(report, std::cout);
   if (r.count("json") != 0) {

@@ -61,6 +61,9 @@ const std::vector<RecipeSpec>& all_recipes() {
 }
 
 constexpr int kInputW = 500, kInputH = 375;
+// The mixed sets' seeds: the bench's figures and write_bench_data's files are the same images.
+constexpr uint32_t kMixedContentSeed = 2026;
+constexpr uint32_t kPaintingSeed = 77;
 
 // Times a region: device events on a GPU (the stream's own clock), the wall clock on the CPU.
 class RegionTimer {
@@ -128,12 +131,13 @@ struct Data {
   int e2e_images = 2;
 };
 
-// Writes JPEG files of the given sizes as img<i>.jpg under dir (once per bench run) and lists them.
+// Writes photo-like JPEG files of the given sizes as <prefix><i>.jpg under dir, unless there already, and
+// lists them.
 std::vector<fs::path> write_sized_jpegs(const fs::path& dir, const std::vector<std::pair<int, int>>& sizes,
-                                        uint32_t seed) {
+                                        uint32_t seed, const std::string& prefix) {
   std::vector<fs::path> names;
   for (size_t i = 0; i < sizes.size(); ++i) {
-    names.emplace_back("img" + std::to_string(i) + ".jpg");
+    names.emplace_back(prefix + std::to_string(i) + ".jpg");
     if (fs::exists(dir / names.back())) continue;
     const cv::Mat img = synthetic_image(sizes[i].first, sizes[i].second, seed + static_cast<uint32_t>(i));
     write_file_atomic(dir / names.back(), encode_image(img, ImageFormat::kJpeg, 90));
@@ -399,8 +403,9 @@ void register_recipe(Registrar& reg, const std::shared_ptr<Data>& data, const Re
   // much less.
   reg.add(p + "end_to_end_mixed", [=](benchmark::State& st) {
     const fs::path content = data->scratch / "content-mixed";
-    const std::vector<fs::path> names =
-        write_sized_jpegs(content, imagenet_like_sizes(static_cast<size_t>(data->mixed_images), 2026), 5000);
+    const std::vector<fs::path> names = write_sized_jpegs(
+        content, imagenet_like_sizes(static_cast<size_t>(data->mixed_images), kMixedContentSeed), 5000,
+        "img");
     stylize_timed(st, *data, spec, content, names, "out-mixed-" + spec.name);
   });
 }
@@ -410,8 +415,8 @@ void register_recipe(Registrar& reg, const std::shared_ptr<Data>& data, const Re
 void register_style_bank(Registrar& reg, const std::shared_ptr<Data>& data) {
   reg.add("styles/bank_mixed", [data](benchmark::State& st) {
     const fs::path dir = data->scratch / "paintings-mixed";
-    const std::vector<fs::path> found =
-        write_sized_jpegs(dir, painting_like_sizes(static_cast<size_t>(data->paintings), 77), 9000);
+    const std::vector<fs::path> found = write_sized_jpegs(
+        dir, painting_like_sizes(static_cast<size_t>(data->paintings), kPaintingSeed), 9000, "p");
     ThreadPool pool(static_cast<size_t>(data->threads));
     const StyleRecipe recipe{512, StyleCrop::kNone, ResampleFilter::kBilinear, 0};
     timed_loop(st, at::kCPU, static_cast<double>(found.size()), 0, [&] {
@@ -497,6 +502,11 @@ std::vector<std::pair<int, int>> painting_like_sizes(size_t count, uint32_t seed
     }
   }
   return sizes;
+}
+
+void write_bench_data(const fs::path& dir, size_t contents, size_t paintings) {
+  write_sized_jpegs(dir / "content", imagenet_like_sizes(contents, kMixedContentSeed), 5000, "img");
+  write_sized_jpegs(dir / "styles", painting_like_sizes(paintings, kPaintingSeed), 9000, "p");
 }
 
 std::vector<std::string> parse_recipes(const std::string& comma_list) {

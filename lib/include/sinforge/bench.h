@@ -66,6 +66,12 @@ struct BenchReport {
 // 375x500, 500x333 and 500x500, and a long tail (one side 500, the other anywhere from 150; a few with
 // neither side 500). The shares are in bench.cpp and docs/PERFORMANCE.md.
 std::vector<std::pair<int, int>> imagenet_like_sizes(size_t count, uint32_t seed);
+// The bench's mixed data as files, for running other tools on exactly the same inputs
+// (scripts/gpu-compare.sh): dir/content/img<i>.jpg of imagenet_like_sizes(contents, 2026) and
+// dir/styles/p<i>.jpg of painting_like_sizes(paintings, 77), photo-like JPEGs (quality 90). Existing files
+// are kept.
+void write_bench_data(const std::filesystem::path& dir, size_t contents, size_t paintings);
+
 // Painter by Numbers-like paintings: the longer side from 600 to 2400 px, common and random aspect ratios.
 std::vector<std::pair<int, int>> painting_like_sizes(size_t count, uint32_t seed);
 
