@@ -1,7 +1,7 @@
-// The per-class shape bias chart of Geirhos et al. (ICLR 2019, Fig. 4; model-vs-human's
-// "shape-bias_matrixplot"): one marker per shape class on a 0-1 axis of the fraction of texture decisions
-// (bottom) and of shape decisions (top, reversed), the model's overall shape bias as a vertical line. Drawn
-// by PLplot's cairo PNG driver.
+// The per-class shape bias chart of Geirhos et al. (ICLR 2019; model-vs-human's "shape-bias_matrixplot"):
+// one marker per shape class on a 0-1 axis of the fraction of texture decisions (bottom) and of shape
+// decisions (top, reversed), the model's overall shape bias as a vertical line. Drawn by PLplot's cairo PNG
+// driver.
 #pragma once
 
 #include <filesystem>
