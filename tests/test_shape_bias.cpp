@@ -13,6 +13,7 @@
 
 #include "sinforge/classifier.h"
 #include "sinforge/cue_conflict.h"
+#include "sinforge/device.h"
 #include "sinforge/error.h"
 #include "sinforge/human_categories.h"
 #include "sinforge/image_io.h"
@@ -212,6 +213,18 @@ TEST(ShapeBias, AKnownMixGivesItsFractionExactly) {
       EXPECT_EQ(report.per_class[c].other, w["other"].get<int64_t>()) << human_categories()[c].name;
     }
   }
+}
+
+TEST(ShapeBias, OnAGpuTheDecisionsAreTheCpusDecisions) {
+  if (!cuda_available()) GTEST_SKIP() << "no CUDA device";
+  const auto classifier = load_imagenet_classifier(fixtures() / "mix.pt", at::Device(at::kCUDA, 0));
+  const ShapeBiasReport gpu = measure_shape_bias(*classifier, scan_cue_conflict(fixtures() / "stimuli"));
+  const ShapeBiasReport cpu = measure("mix.pt", fixtures() / "stimuli");
+  for (size_t c = 0; c < gpu.per_class.size(); ++c) {
+    EXPECT_EQ(gpu.per_class[c].shape, cpu.per_class[c].shape) << human_categories()[c].name;
+    EXPECT_EQ(gpu.per_class[c].texture, cpu.per_class[c].texture) << human_categories()[c].name;
+  }
+  EXPECT_EQ(gpu.total().shape_bias(), expected()["shape_bias"].get<double>());
 }
 
 TEST(ShapeBias, AnUnreadableStimulusIsSkippedAndReportedNotCounted) {
