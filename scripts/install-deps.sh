@@ -26,6 +26,7 @@ APT_PACKAGES=(
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
   libspdlog-dev libcxxopts-dev nlohmann-json3-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libplplot-dev plplot-driver-cairo
   python3 python3-venv
 )
 # The single-node cluster of the Slurm test: only on request, servers and CI images do not need it.

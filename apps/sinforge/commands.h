@@ -13,5 +13,6 @@ int styles_command(int argc, char** argv);
 int preview_command(int argc, char** argv);
 int verify_command(int argc, char** argv);
 int bench_command(int argc, char** argv);
+int shape_bias_command(int argc, char** argv);
 
 }  // namespace sinforge::cli
