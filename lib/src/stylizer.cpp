@@ -219,7 +219,16 @@ size_t stylize_contents(const std::vector<PlannedContent>& planned, const StyleB
     const std::pair<int, int> size{c.image.cols, c.image.rows};
     for (const auto& batch : batcher.add(size, std::move(c))) run(batch);
   }
-  for (const auto& batch : batcher.drain()) run(batch);
+  // After a stop request the images still waiting in buckets are left for the rerun (nothing of them is
+  // recorded): on a GPU that can be 16 batches, more than a preemption's grace period allows.
+  const std::vector<std::vector<PreparedContent>> rest = batcher.drain();
+  if (!stop_requested()) {
+    for (const auto& batch : rest) run(batch);
+  } else if (!rest.empty()) {
+    size_t waiting = 0;
+    for (const auto& batch : rest) waiting += batch.size();
+    log::info(str_cat("stopping: ", waiting, " decoded images not stylized; a rerun does them"));
+  }
   if (settings.batching != nullptr) *settings.batching = batcher.stats();
   pipeline.hand_over();
   writer.finish();
