@@ -23,6 +23,7 @@
 #include "sinforge/adain.h"
 #include "sinforge/device.h"
 #include "sinforge/error.h"
+#include "sinforge/folder_sink.h"
 #include "sinforge/image_io.h"
 #include "sinforge/log.h"
 #include "sinforge/output_writer.h"
@@ -338,12 +339,13 @@ void register_recipe(Registrar& reg, const std::shared_ptr<Data>& data, const Re
       const fs::path out = data->scratch / ("out-" + spec.name) / std::to_string(run++);
       OutputWriter writer(static_cast<size_t>(data->threads), spec.format, 75);
       RunRecorder recorder(out, ShardId{});
+      FolderSink sink(out, writer, recorder);
       StylizeSettings settings;
       settings.content_dir = content;
       settings.out_dir = out;
       settings.recipe = spec.recipe;
       settings.batch_size = batch;
-      stylize_contents(planned, bank, *data->net, settings, decoders, writer, recorder);
+      stylize_contents(planned, bank, *data->net, settings, decoders, sink, recorder);
     });
   });
 }

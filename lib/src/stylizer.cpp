@@ -73,15 +73,10 @@ struct PendingOutput {
 class Pipeline {
  public:
   Pipeline(const std::vector<PlannedContent>& planned, const StyleBank& bank, const StyleNetwork& net,
-           const StylizeSettings& settings, OutputWriter& writer, RunRecorder& recorder)
-      : planned_(planned),
-        bank_(bank),
-        net_(net),
-        settings_(settings),
-        writer_(writer),
-        recorder_(recorder) {}
+           const StylizeSettings& settings, OutputSink& sink, RunRecorder& recorder)
+      : planned_(planned), bank_(bank), net_(net), settings_(settings), sink_(sink), recorder_(recorder) {}
 
-  // Encoder once per batch, then AdaIN and decoder once per style; results go to the writer one batch later.
+  // Encoder once per batch, then AdaIN and decoder once per style; results go to the sink one batch later.
   // Returns the number of inputs skipped (too large for the device).
   size_t run_batch(const std::vector<PreparedContent>& batch) {
     std::vector<cv::Mat> images;
@@ -153,11 +148,11 @@ class Pipeline {
       if (settings_.existing_outputs.count(p.outputs[out.style]) != 0) continue;  // kept from an earlier run
       // The recipe's last step (sin64's shrink to 64x64) on the host, after the device's 8-bit conversion.
       results[b] = finish_output(results[b], settings_.recipe);
-      ManifestEntry entry{p.relative.generic_string(),
-                          bank_.paintings[p.paintings[out.style]].generic_string(),
-                          p.outputs[out.style].generic_string(), results[b].cols, results[b].rows};
-      writer_.write(settings_.out_dir / p.outputs[out.style], std::move(results[b]),
-                    [&recorder = recorder_, entry = std::move(entry)] { recorder.record_output(entry); });
+      OutputSample sample{
+          {p.relative.generic_string(), bank_.paintings[p.paintings[out.style]].generic_string(),
+           p.outputs[out.style].generic_string(), results[b].cols, results[b].rows, ""},
+          out.style};
+      sink_.write(std::move(sample), std::move(results[b]));
     }
   }
 
@@ -166,7 +161,7 @@ class Pipeline {
   const StyleBank& bank_;
   const StyleNetwork& net_;
   const StylizeSettings& settings_;
-  OutputWriter& writer_;
+  OutputSink& sink_;
   RunRecorder& recorder_;
   std::optional<PendingOutput> pending_;
 };
@@ -182,7 +177,7 @@ struct Bucket {
 
 size_t stylize_contents(const std::vector<PlannedContent>& planned, const StyleBank& bank,
                         const StyleNetwork& net, const StylizeSettings& settings, ThreadPool& decoders,
-                        OutputWriter& writer, RunRecorder& recorder) {
+                        OutputSink& sink, RunRecorder& recorder) {
   size_t skipped = 0;
   const size_t window = std::max<size_t>(settings.batch_size * 2, decoders.size() * 2);
   OrderedLoader<PreparedContent> loader(decoders, planned.size(), window, [&](size_t i) {
@@ -195,7 +190,7 @@ size_t stylize_contents(const std::vector<PlannedContent>& planned, const StyleB
     const c10::impl::VirtualGuardImpl impl(net.options().device.type());
     stream_guard.emplace(impl.getStreamFromGlobalPool(net.options().device));
   }
-  Pipeline pipeline(planned, bank, net, settings, writer, recorder);
+  Pipeline pipeline(planned, bank, net, settings, sink, recorder);
   Progress progress(planned.size(), settings.progress_mode, settings.progress_interval);
   const auto run = [&](Bucket& bucket) {
     if (bucket.images.empty()) return;
@@ -244,7 +239,7 @@ size_t stylize_contents(const std::vector<PlannedContent>& planned, const StyleB
             [](const Bucket* a, const Bucket* b) { return a->opened_at < b->opened_at; });
   for (Bucket* bucket : rest) run(*bucket);
   pipeline.hand_over();
-  writer.finish();
+  sink.finish();
   recorder.flush();
   progress.finish();
   return skipped;
