@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <future>
 #include <iomanip>
 #include <map>
 #include <memory>
@@ -34,8 +35,10 @@
 #include "sinforge/scan.h"
 #include "sinforge/style_bank.h"
 #include "sinforge/stylizer.h"
+#include "sinforge/tar_file.h"
 #include "sinforge/tensor_image.h"
 #include "sinforge/thread_pool.h"
+#include "sinforge/webdataset.h"
 #include "sinforge/weights.h"
 
 namespace sinforge {
@@ -61,6 +64,13 @@ const std::vector<RecipeSpec>& all_recipes() {
 }
 
 constexpr int kInputW = 500, kInputH = 375;
+constexpr uint32_t kLayoutImages = 64;  // images per iteration of the output layout figures
+
+double total_bytes(const std::vector<std::vector<uint8_t>>& images) {
+  double n = 0;
+  for (const auto& i : images) n += static_cast<double>(i.size());
+  return n;
+}
 
 // Times a region: device events on a GPU (the stream's own clock), the wall clock on the CPU.
 class RegionTimer {
@@ -302,6 +312,47 @@ void register_recipe(Registrar& reg, const std::shared_ptr<Data>& data, const Re
       write_file_atomic(data->scratch / "write" / spec.name / (std::to_string(i++ % 64) + ".out"), bytes);
     });
   });
+
+  // The two output layouts on the same 64 encoded images: a file each, written atomically on the writer's
+  // pool (folder), against samples appended to one tar on one thread and committed once (webdataset).
+  const auto encoded_batch = [spec] {
+    std::vector<std::vector<uint8_t>> images;
+    for (uint32_t i = 0; i < kLayoutImages; ++i)
+      images.push_back(encode_image(synthetic_image(spec.out_w, spec.out_h, 200 + i), spec.format, 75));
+    return images;
+  };
+  reg.add(p + "write_folder_64", [=](benchmark::State& st) {
+    const auto images = encoded_batch();
+    ThreadPool pool(static_cast<size_t>(data->threads));
+    int run = 0;
+    timed_loop(st, at::kCPU, kLayoutImages, total_bytes(images), [&] {
+      const fs::path dir = data->scratch / "layout-folder" / spec.name / std::to_string(run++);
+      std::vector<std::future<void>> done;
+      for (size_t i = 0; i < images.size(); ++i)
+        done.push_back(pool.submit(
+            [&, i] { write_file_atomic(dir / ("img" + std::to_string(i) + ".out"), images[i]); }));
+      for (auto& f : done) f.get();
+    });
+  });
+  if (webdataset_available()) {
+    reg.add(p + "write_tar_64", [=](benchmark::State& st) {
+      const auto images = encoded_batch();
+      const std::string ext = spec.format == ImageFormat::kPng ? ".png" : ".jpg";
+      int run = 0;
+      timed_loop(st, at::kCPU, kLayoutImages, total_bytes(images), [&] {
+        const fs::path dir = data->scratch / "layout-tar" / spec.name;
+        fs::create_directories(dir);
+        TarWriter tar(dir / tar_file_name("bench", 0, static_cast<uint64_t>(run++)));
+        for (size_t i = 0; i < images.size(); ++i) {
+          const std::string key = "img" + std::to_string(i), cls = "0", json = "{}";
+          tar.add(key + ext, images[i]);
+          tar.add(key + ".cls", std::span(reinterpret_cast<const uint8_t*>(cls.data()), cls.size()));
+          tar.add(key + ".json", std::span(reinterpret_cast<const uint8_t*>(json.data()), json.size()));
+        }
+        tar.commit();
+      });
+    });
+  }
 
   // AdaIN alone at this recipe's relu4_1 shape, in the network's dtype and layout.
   const int64_t fh = (h + 7) / 8, fw = (w + 7) / 8;
