@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -94,6 +95,7 @@ TEST(WebDataset, ATarAppearsUnderItsFinalNameOnlyOnceCommittedAndReadsBack) {
   TempDir tmp;
   const fs::path final_path = tmp / "p-0-000000.tar";
   const std::string long_key(150, 'k');  // needs a pax header: still readable
+  std::vector<TarMember> written;
   {
     TarWriter tar(final_path);
     tar.add("a.jpg", bytes_of("JPEG bytes"));
@@ -102,7 +104,15 @@ TEST(WebDataset, ATarAppearsUnderItsFinalNameOnlyOnceCommittedAndReadsBack) {
     EXPECT_FALSE(fs::exists(final_path));
     EXPECT_GE(tar.size(), 3u * 1024u);
     tar.commit();
+    written = tar.members();
   }
+  // The recorded data offsets point at each member's bytes (what DALI's index needs).
+  std::ifstream in(final_path, std::ios::binary);
+  const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  ASSERT_EQ(written.size(), 3u);
+  EXPECT_EQ(bytes.substr(written[0].data_offset, written[0].size), "JPEG bytes");
+  EXPECT_EQ(bytes.substr(written[1].data_offset, written[1].size), "3");
+  EXPECT_EQ(bytes.substr(written[2].data_offset, written[2].size), "{}");
   ASSERT_TRUE(fs::exists(final_path));
   const auto members = read_all(final_path);
   EXPECT_EQ(members.size(), 3u);
@@ -124,6 +134,19 @@ TEST(WebDataset, ATarAppearsUnderItsFinalNameOnlyOnceCommittedAndReadsBack) {
   size_t files = 0;
   for (const auto& e : fs::directory_iterator(tmp.path())) files += e.is_regular_file();
   EXPECT_EQ(files, 1u);
+}
+
+TEST(WebDataset, TheDaliIndexGroupsConsecutiveMembersOfAKeyAsWds2idxDoes) {
+  const std::vector<TarMember> members = {{"a.jpg", 512, 10},
+                                          {"a.cls", 1536, 1},
+                                          {"a.json", 2560, 2},
+                                          {"b_sx.png", 3584, 700},
+                                          {"b_sx.cls", 4608, 1}};
+  EXPECT_EQ(dali_index(members),
+            "v1.2 2\n"
+            "jpg 512 10 a.jpg cls 1536 1 a.cls json 2560 2 a.json\n"
+            "png 3584 700 b_sx.png cls 4608 1 b_sx.cls\n");
+  EXPECT_EQ(dali_index_path("/o/sin-2-000004.tar"), fs::path("/o/sin-2-000004.idx"));
 }
 
 TEST(WebDataset, ATruncatedTarFailsToRead) {

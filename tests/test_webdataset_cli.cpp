@@ -185,6 +185,8 @@ TEST_F(WebDatasetCli, PythonReadsEverySampleOfTheFolderRunWithImageFolderClasses
       EXPECT_TRUE(s["json"].contains(field)) << key << " lacks " << field;
     }
   }
+  ASSERT_FALSE(read["dali_index"].empty());
+  for (const auto& [tar, ok] : read["dali_index"].items()) EXPECT_EQ(ok, true) << tar << ": " << ok;
   if (!read["webdataset"].is_null()) {
     EXPECT_EQ(read["webdataset"], 30) << "webdataset's own reader";
   }

@@ -314,7 +314,8 @@ void register_recipe(Registrar& reg, const std::shared_ptr<Data>& data, const Re
   });
 
   // The two output layouts on the same 64 encoded images: a file each, written atomically on the writer's
-  // pool (folder), against samples appended to one tar on one thread and committed once (webdataset).
+  // pool (folder), against samples appended to one tar on one thread and committed once with its DALI index
+  // (webdataset).
   const auto encoded_batch = [spec] {
     std::vector<std::vector<uint8_t>> images;
     for (uint32_t i = 0; i < kLayoutImages; ++i)
@@ -349,6 +350,9 @@ void register_recipe(Registrar& reg, const std::shared_ptr<Data>& data, const Re
           tar.add(key + ".cls", std::span(reinterpret_cast<const uint8_t*>(cls.data()), cls.size()));
           tar.add(key + ".json", std::span(reinterpret_cast<const uint8_t*>(json.data()), json.size()));
         }
+        const std::string idx_text = dali_index(tar.members());  // as the tar sink writes it beside each tar
+        write_file_atomic(dali_index_path(tar.final_path()),
+                          std::span(reinterpret_cast<const uint8_t*>(idx_text.data()), idx_text.size()));
         tar.commit();
       });
     });

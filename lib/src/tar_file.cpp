@@ -91,6 +91,8 @@ void TarWriter::add(const std::string& name, std::span<const uint8_t> bytes) {
   const int header = archive_write_header(archive_, entry);
   archive_entry_free(entry);
   if (header != ARCHIVE_OK) fail("write failed", archive_errno(archive_));
+  // The format writes the whole header (a pax extension too) at once: the stream position is the data's.
+  members_.push_back({name, static_cast<uint64_t>(archive_filter_bytes(archive_, 0)), bytes.size()});
   const la_ssize_t n = archive_write_data(archive_, bytes.data(), bytes.size());
   if (n < 0 || static_cast<size_t>(n) != bytes.size()) fail("write failed", archive_errno(archive_));
   size_ += 512 + padded(bytes.size()) + (name.size() > 100 ? 1536 : 0);  // a pax header for long names

@@ -36,6 +36,11 @@ std::vector<ManifestEntry> rows_of_tar(const fs::path& tar) {
   return rows;
 }
 
+// The tar a file of its series is about: the tar itself, or its DALI index (<name>.idx).
+std::string tar_of(const std::string& name) {
+  return name.ends_with(".idx") ? name.substr(0, name.size() - 4) + ".tar" : name;
+}
+
 }  // namespace
 
 size_t remove_stale_tar_temporaries(const fs::path& out_dir, const std::string& prefix, size_t shard) {
@@ -44,7 +49,7 @@ size_t remove_stale_tar_temporaries(const fs::path& out_dir, const std::string& 
   for (const auto& e : fs::directory_iterator(out_dir)) {
     std::string target;
     if (e.is_regular_file() && is_atomic_temporary(e.path().filename().string(), &target) &&
-        is_series_tar(target, prefix, shard)) {
+        is_series_tar(tar_of(target), prefix, shard)) {
       stale.push_back(e.path());
     }
   }
@@ -58,7 +63,10 @@ size_t remove_stale_tar_temporaries(const fs::path& out_dir, const std::string& 
 
 size_t remove_tar_series(const fs::path& out_dir, const std::string& prefix, size_t shard) {
   const std::vector<fs::path> tars = series_tars(out_dir, prefix, shard);
-  for (const fs::path& tar : tars) fs::remove(tar);
+  for (const fs::path& tar : tars) {
+    fs::remove(tar);
+    fs::remove(dali_index_path(tar));
+  }
   return tars.size();
 }
 

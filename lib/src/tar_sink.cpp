@@ -93,6 +93,11 @@ void TarSink::append(const OutputSample& sample, const std::vector<uint8_t>& ima
 void TarSink::commit_open_tar() {
   if (failed_ || !open_) return;
   try {
+    // The index first: a tar under its final name always has its index (a kill between the two leaves an
+    // index whose tar number the rerun writes again, overwriting it).
+    const std::string index = dali_index(open_->members());
+    write_file_atomic(dali_index_path(open_->final_path()),
+                      std::span(reinterpret_cast<const uint8_t*>(index.data()), index.size()));
     open_->commit();
   } catch (...) {
     failed_ = true;

@@ -176,6 +176,31 @@ uint64_t next_tar_number(const fs::path& out_dir, const std::string& prefix, siz
   return next;
 }
 
+std::string dali_index(const std::vector<TarMember>& members) {
+  std::vector<std::string> lines;
+  std::string last_key;
+  for (const TarMember& m : members) {
+    std::string key, ext;
+    if (!split_member_name(m.name, key, ext)) continue;  // never written: every member has an extension
+    const std::string component = str_cat(ext, " ", m.data_offset, " ", m.size, " ", m.name);
+    if (lines.empty() || key != last_key) {
+      lines.push_back(component);
+    } else {
+      lines.back() += " " + component;
+    }
+    last_key = key;
+  }
+  std::string text = str_cat("v1.2 ", lines.size(), "\n");
+  for (const std::string& line : lines) text += line + '\n';
+  return text;
+}
+
+fs::path dali_index_path(const fs::path& tar) {
+  fs::path idx = tar;
+  idx.replace_extension(".idx");
+  return idx;
+}
+
 bool split_member_name(const std::string& name, std::string& key, std::string& ext) {
   const size_t slash = name.rfind('/');
   const size_t dot = name.find('.', slash == std::string::npos ? 0 : slash + 1);

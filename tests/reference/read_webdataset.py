@@ -5,7 +5,8 @@ tree as well, numbers its classes as torchvision's ImageFolder does (sorted sub-
 its files, so that the caller can compare the two layouts.
 usage: read_webdataset.py OUT_DIR [FOLDER_TREE]
 prints JSON: {"samples": {key: {"tar", "ext", "cls", "json", "sha256", "members"}}, "repeated": [keys seen
-twice], "classes": [classes.txt], "folder": {relative path: {"sha256", "cls"}}, "webdataset": count or null}"""
+twice], "classes": [classes.txt], "folder": {relative path: {"sha256", "cls"}}, "webdataset": count or null,
+"dali_index": {tar: true, or why its .idx differs from what DALI's wds2idx writes}}"""
 import hashlib
 import json
 import os
@@ -36,7 +37,42 @@ for name in sorted(os.listdir(out)):
             elif ext == 'json':
                 s['json'] = json.loads(data)
 
-result = {'samples': samples, 'repeated': repeated, 'webdataset': None, 'folder': {}}
+
+
+def wds2idx(path):
+    """DALI's index of a tar as its tools/wds2idx.py writes it (v1.2, the tarfile path: the data offset of
+    every regular member, members grouped into samples by consecutive basename)."""
+    samples_, last = [], None
+    with tarfile.open(path) as tar:
+        for member in tar:
+            if member.type != tarfile.REGTYPE:
+                continue
+            dot = member.name.find('.', member.name.rfind('/') + 1)
+            base, ext = member.name[:dot], member.name[dot + 1:]
+            component = (ext, member.offset_data, member.size, member.name)
+            if base != last:
+                samples_.append([component])
+                last = base
+            else:
+                samples_[-1].append(component)
+    lines = [f'v1.2 {len(samples_)}'] + [' '.join(' '.join(map(str, c)) for c in s) for s in samples_]
+    return '\n'.join(lines) + '\n'
+
+
+# Per tar: whether its .idx is what wds2idx would write (or why not).
+dali = {}
+for name in sorted(os.listdir(out)):
+    if name.endswith('.tar') and not name.startswith('.'):
+        idx = os.path.join(out, name[:-4] + '.idx')
+        if not os.path.exists(idx):
+            dali[name] = 'no index'
+            continue
+        with open(idx) as f:
+            written = f.read()
+        expected = wds2idx(os.path.join(out, name))
+        dali[name] = True if written == expected else f'written {written!r}, wds2idx {expected!r}'
+
+result = {'samples': samples, 'repeated': repeated, 'webdataset': None, 'folder': {}, 'dali_index': dali}
 with open(os.path.join(out, 'classes.txt')) as f:
     result['classes'] = f.read().splitlines()
 

@@ -8,10 +8,18 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <vector>
 
 struct archive;  // libarchive's handle
 
 namespace sinforge {
+
+// A member as written: its name, where its data starts in the tar and its size (for index files).
+struct TarMember {
+  std::string name;
+  uint64_t data_offset = 0;
+  uint64_t size = 0;
+};
 
 // A tar being written under a temporary name beside its final one (".<name>.tmp-<pid>-<n>", the name
 // resume.h's is_atomic_temporary recognises). Nothing appears under the final name until commit(): the
@@ -29,6 +37,7 @@ class TarWriter {
   // Bytes the archive takes so far: headers, data and padding.
   uint64_t size() const { return size_; }
   const std::filesystem::path& final_path() const { return final_; }
+  const std::vector<TarMember>& members() const { return members_; }
   void commit();
 
  private:
@@ -39,6 +48,7 @@ class TarWriter {
   int fd_ = -1;
   ::archive* archive_ = nullptr;
   uint64_t size_ = 0;
+  std::vector<TarMember> members_;
   bool committed_ = false;
 };
 

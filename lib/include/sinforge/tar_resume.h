@@ -19,11 +19,13 @@
 
 namespace sinforge {
 
-// Removes the temporaries of the shard's series at the top of out_dir. Returns how many.
+// Removes the temporaries of the shard's series (tars and their DALI indexes) at the top of out_dir. Returns
+// how many.
 size_t remove_stale_tar_temporaries(const std::filesystem::path& out_dir, const std::string& prefix,
                                     size_t shard);
 
-// Removes the shard's committed tars too (--overwrite: every sample is recomputed). Returns how many.
+// Removes the shard's committed tars and their indexes (--overwrite: every sample is recomputed). Returns
+// how many tars.
 size_t remove_tar_series(const std::filesystem::path& out_dir, const std::string& prefix, size_t shard);
 
 // Records the samples of the shard's committed tars that the journal lacks (see above), adding their keys

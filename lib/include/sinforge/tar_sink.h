@@ -1,9 +1,9 @@
 // The webdataset layout's writer (webdataset.h): encodes results on a pool and appends them, in the order
 // they were handed over, to the shard's open tar on one appender thread. At about tar_size bytes the tar is
-// committed (closed, fsynced, renamed: TarWriter) and only then are its samples recorded in the manifest
-// and the journal flushed, so a sample counts as done only once its tar is complete. A kill loses at most
-// the open tar's samples (its temporary is removed by the rerun, which recomputes them); finish() (also on
-// a stop signal) commits the last, shorter tar.
+// committed (its DALI index written beside it, then closed, fsynced, renamed: TarWriter), and only then are
+// its samples recorded in the manifest and the journal flushed, so a sample counts as done only once its
+// tar is complete. A kill loses at most the open tar's samples (its temporary is removed by the rerun,
+// which recomputes them); finish() (also on a stop signal) commits the last, shorter tar.
 #pragma once
 
 #include <atomic>

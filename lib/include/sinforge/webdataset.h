@@ -2,6 +2,7 @@
 // (tar_sink.h), resume (tar_resume.h) and verify.
 //
 //   <out>/<prefix>-<K>-<NNNNNN>.tar   shard K's tar series, numbered from 000000; about --tar-size each
+//   <out>/<prefix>-<K>-<NNNNNN>.idx   its index for DALI's fn.readers.webdataset (wds2idx's v1.2 format)
 //   <out>/classes.txt                 the class names, one per line: line i is class index i
 //
 // Each sample is three consecutive members with one key: <key>.<jpg|png> (the image), <key>.cls (the class
@@ -16,6 +17,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "sinforge/tar_file.h"
 
 namespace sinforge {
 
@@ -63,6 +66,12 @@ std::vector<std::filesystem::path> series_tars(const std::filesystem::path& out_
                                                const std::string& prefix, size_t shard);
 // One more than the highest number in the shard's series (0 when there is none).
 uint64_t next_tar_number(const std::filesystem::path& out_dir, const std::string& prefix, size_t shard);
+
+// DALI's index of a tar in the text format of its wds2idx tool (v1.2): "v1.2 <samples>", then a line per
+// sample (consecutive members with one key): "<ext> <data offset> <size> <member name>" per member.
+std::string dali_index(const std::vector<TarMember>& members);
+// <tar without .tar>.idx, beside the tar.
+std::filesystem::path dali_index_path(const std::filesystem::path& tar);
 
 // Splits a member name "<key>.<ext>" at its first dot, as webdataset does; false without a dot.
 bool split_member_name(const std::string& name, std::string& key, std::string& ext);
