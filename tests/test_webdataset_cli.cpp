@@ -225,6 +225,27 @@ TEST_F(WebDatasetCli, SigkillAtRandomMomentsThenRerunGivesTheSameSamples) {
   expect_equals_reference(out);
 }
 
+TEST_F(WebDatasetCli, SigtermCommitsTheOpenTarStopsWith143AndTheRerunCompletes) {
+  const fs::path out = tmp_ / "out";
+  const pid_t pid = spawn(run_line("--out " + quote(out)));
+  ASSERT_TRUE(wait_for_first_tar(out, std::chrono::seconds(120)));
+  kill(pid, SIGTERM);
+  const int status = wait_for(pid, std::chrono::seconds(10));
+  ASSERT_NE(status, -1) << "still running 10 s after SIGTERM";
+  ASSERT_TRUE(WIFEXITED(status)) << "killed instead of a clean stop";
+  EXPECT_EQ(WEXITSTATUS(status), 143);
+  // A clean stop commits the open tar and records it: every sample on the disk is recorded, no temporary.
+  const auto kept = samples_in(out);
+  EXPECT_LT(kept.size(), samples_in(reference()).size()) << "the run was not interrupted";
+  EXPECT_EQ(read_manifests(out).size(), kept.size());
+  EXPECT_EQ(count_temporaries(out), 0u);
+  const auto v = verify(out);
+  EXPECT_EQ(v.exit_code, 0) << v.output;
+  const auto rerun = sinforge("--out " + quote(out));
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.output;
+  expect_equals_reference(out);
+}
+
 // Killed after a tar was renamed but before its rows reached the disk: the rerun records its samples from
 // the tar itself instead of writing them again.
 TEST_F(WebDatasetCli, ACommittedTarWithoutItsRowsIsRecordedNotRecomputed) {
