@@ -220,8 +220,10 @@ TEST_F(WebDatasetCli, SigkillAtRandomMomentsThenRerunGivesTheSameSamples) {
   }
   // A killed writer leaves the open tar's temporary: plant one as well, so the cleanup is always exercised.
   std::ofstream(out / ".sin-0-000099.tar.tmp-99999-0") << "torn";
+  std::ofstream(out / "sin-0-000099.idx") << "v1.2 0\n";  // killed between the index and the tar's rename
   const auto rerun = sinforge("--out " + quote(out));
   ASSERT_EQ(rerun.exit_code, 0) << rerun.output;
+  EXPECT_FALSE(fs::exists(out / "sin-0-000099.idx")) << "an index without its tar";
   expect_equals_reference(out);
 }
 

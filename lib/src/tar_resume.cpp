@@ -47,10 +47,14 @@ size_t remove_stale_tar_temporaries(const fs::path& out_dir, const std::string& 
   if (!fs::is_directory(out_dir)) return 0;
   std::vector<fs::path> stale;
   for (const auto& e : fs::directory_iterator(out_dir)) {
+    if (!e.is_regular_file()) continue;
+    const std::string name = e.path().filename().string();
     std::string target;
-    if (e.is_regular_file() && is_atomic_temporary(e.path().filename().string(), &target) &&
-        is_series_tar(tar_of(target), prefix, shard)) {
+    if (is_atomic_temporary(name, &target) && is_series_tar(tar_of(target), prefix, shard)) {
       stale.push_back(e.path());
+    } else if (name.ends_with(".idx") && is_series_tar(tar_of(name), prefix, shard) &&
+               !fs::exists(out_dir / tar_of(name))) {
+      stale.push_back(e.path());  // an index whose tar was never renamed (killed between the two)
     }
   }
   for (const fs::path& p : stale) {

@@ -19,8 +19,8 @@
 
 namespace sinforge {
 
-// Removes the temporaries of the shard's series (tars and their DALI indexes) at the top of out_dir. Returns
-// how many.
+// Removes the temporaries of the shard's series (tars and their DALI indexes) at the top of out_dir, and
+// indexes whose tar does not exist (a kill between writing the index and renaming the tar). Returns how many.
 size_t remove_stale_tar_temporaries(const std::filesystem::path& out_dir, const std::string& prefix,
                                     size_t shard);
 
