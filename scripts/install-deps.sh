@@ -13,6 +13,7 @@ set -euo pipefail
 
 TORCH_VERSION="${SINFORGE_TORCH_VERSION:-2.15.0}"
 PILLOW_VERSION="12.3.0"  # Pillow 12 resizes as the published tools did (see lib/src/resize.cpp)
+WEBDATASET_VERSION="1.0.2"  # reads the tars of --output-layout webdataset in the tests, as training code would
 CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/sinforge"
 VENV="${SINFORGE_VENV:-$CACHE_ROOT/venv}"
 
@@ -25,7 +26,7 @@ APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates ccache
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
   libspdlog-dev libcxxopts-dev nlohmann-json3-dev libyaml-cpp-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libarchive-dev
   libplplot-dev plplot-driver-cairo
   python3 python3-venv
 )
@@ -57,7 +58,7 @@ install_apt() {
 
 install_venv() {
   if [[ -x "$VENV/bin/python" ]] &&
-     "$VENV/bin/python" -c "import sys, torch, PIL, numpy; sys.exit(torch.__version__.split('+')[0] != '$TORCH_VERSION' or PIL.__version__ != '$PILLOW_VERSION')" 2>/dev/null; then
+     "$VENV/bin/python" -c "import sys, torch, PIL, numpy, webdataset; sys.exit(torch.__version__.split('+')[0] != '$TORCH_VERSION' or PIL.__version__ != '$PILLOW_VERSION')" 2>/dev/null; then
     echo "[install-deps] LibTorch: torch $TORCH_VERSION present in $VENV"
     return
   fi
@@ -65,9 +66,9 @@ install_venv() {
   mkdir -p "$CACHE_ROOT"
   [[ -x "$VENV/bin/python" ]] || /usr/bin/python3 -m venv "$VENV"
   "$VENV/bin/python" -m pip install -q --upgrade pip
-  # numpy and Pillow serve the test references (tests/reference/*.py), not the program.
+  # numpy, Pillow and webdataset serve the test references (tests/reference/*.py), not the program.
   "$VENV/bin/python" -m pip install -q --cache-dir "$CACHE_ROOT/pip" "torch==$TORCH_VERSION" numpy \
-    "pillow==$PILLOW_VERSION"
+    "pillow==$PILLOW_VERSION" "webdataset==$WEBDATASET_VERSION"
 }
 
 install_apt

@@ -53,7 +53,7 @@ TEST(Resume, ReplaysTheJournal) {
   write_file_atomic(out / "c-1.png", encode_image(image, ImageFormat::kPng));  // c: one of two outputs
   {
     RunRecorder earlier(out, {0, 1});
-    earlier.record_output({"a.png", "p0.jpg", "a.png", 14, 10});
+    earlier.record_output({"a.png", "p0.jpg", "a.png", 14, 10, ""});
     earlier.record_skip({"content", "bad.png", "not an image"});
   }
   const std::vector<fs::path> paintings = {"p0.jpg", "p1.jpg"};

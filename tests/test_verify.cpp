@@ -103,11 +103,11 @@ TEST_F(Verify, ShardManifestsMergeAndDuplicatesAreReported) {
   for (const char* name : {"a/one.png", "b/two.png", "b/three.png"}) write_file_atomic(out / name, png);
   {
     RunRecorder shard0(out, ShardId{0, 2});
-    shard0.record_output({"a/one.jpg", "p.jpg", "a/one.png", 12, 10});
-    shard0.record_output({"b/two.jpg", "p.jpg", "b/two.png", 12, 10});
+    shard0.record_output({"a/one.jpg", "p.jpg", "a/one.png", 12, 10, ""});
+    shard0.record_output({"b/two.jpg", "p.jpg", "b/two.png", 12, 10, ""});
     RunRecorder shard1(out, ShardId{1, 2});
-    shard1.record_output({"b/three.jpg", "p.jpg", "b/three.png", 12, 10});
-    shard1.record_output({"b/two.jpg", "p.jpg", "b/two.png", 12, 10});  // also claimed by shard 0
+    shard1.record_output({"b/three.jpg", "p.jpg", "b/three.png", 12, 10, ""});
+    shard1.record_output({"b/two.jpg", "p.jpg", "b/two.png", 12, 10, ""});  // also claimed by shard 0
   }
   ThreadPool pool(2);
   const VerifyReport report = verify_output(out, pool);
@@ -127,7 +127,7 @@ TEST_F(Verify, AMissingShardSummaryIsReported) {
   write_file_atomic(out / "x.png", encode_image(image, ImageFormat::kPng));
   {
     RunRecorder shard0(out, ShardId{0, 3});
-    shard0.record_output({"x.jpg", "p.jpg", "x.png", 12, 10});
+    shard0.record_output({"x.jpg", "p.jpg", "x.png", 12, 10, ""});
     shard0.write_summary({{"counts", {}}});
     RunRecorder shard2(out, ShardId{2, 3});
     shard2.write_summary({{"counts", {}}});

@@ -13,6 +13,7 @@
 #include "sinforge/run.h"
 #include "sinforge/shard.h"
 #include "sinforge/stop.h"
+#include "sinforge/webdataset.h"
 
 namespace sinforge::cli {
 namespace {
@@ -56,6 +57,10 @@ void apply_run_only_flags(const cxxopts::ParseResult& r, RunOptions& o) {
       parse_shard(r["shard"].as<std::string>(),
                   r.count("shard-count") != 0 ? std::optional(r["shard-count"].as<size_t>()) : std::nullopt);
   o.overwrite = r.count("overwrite") != 0;
+  if (given(r, "output-layout", text) && !parse_output_layout(text, o.layout))
+    throw UsageError("--output-layout must be folder or webdataset, got '" + text + "'");
+  if (given(r, "tar-size", text)) o.tar_size = parse_byte_size(text);
+  given(r, "tar-prefix", o.tar_prefix);
 }
 
 }  // namespace
@@ -65,7 +70,10 @@ int run_command(int argc, char** argv) {
   add_shared_run_flags(cli);
   // clang-format off
   cli.add_options()
-      ("out", "output folder (mirrors the content tree)", cxxopts::value<std::string>())
+      ("out", "output folder (mirrors the content tree, or holds the tar shards)", cxxopts::value<std::string>())
+      ("output-layout", "folder (an ImageFolder tree) or webdataset (tar shards)", cxxopts::value<std::string>()->default_value("folder"))
+      ("tar-size", "webdataset: bytes per tar, e.g. 1G, 500M, 1GiB", cxxopts::value<std::string>()->default_value("1G"))
+      ("tar-prefix", "webdataset: tars are <out>/<prefix>-<shard K>-<NNNNNN>.tar", cxxopts::value<std::string>()->default_value("sinforge"))
       ("num-styles", "paintings per content image", cxxopts::value<int>()->default_value("1"))
       ("output-size", "shrink each square result to NxN by area averaging (0: keep; needs --crop)", cxxopts::value<int>()->default_value("0"))
       ("style-bank", "file of the paintings' statistics, built or reused (default: <out>/sinforge.styles.bank)", cxxopts::value<std::string>())

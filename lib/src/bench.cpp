@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <future>
 #include <iomanip>
 #include <map>
 #include <memory>
@@ -24,6 +25,7 @@
 #include "sinforge/device.h"
 #include "sinforge/device_memory.h"
 #include "sinforge/error.h"
+#include "sinforge/folder_sink.h"
 #include "sinforge/image_io.h"
 #include "sinforge/log.h"
 #include "sinforge/output_writer.h"
@@ -34,8 +36,10 @@
 #include "sinforge/scan.h"
 #include "sinforge/style_bank.h"
 #include "sinforge/stylizer.h"
+#include "sinforge/tar_file.h"
 #include "sinforge/tensor_image.h"
 #include "sinforge/thread_pool.h"
+#include "sinforge/webdataset.h"
 #include "sinforge/weights.h"
 
 namespace sinforge {
@@ -64,6 +68,13 @@ constexpr int kInputW = 500, kInputH = 375;
 // The mixed sets' seeds: the bench's figures and write_bench_data's files are the same images.
 constexpr uint32_t kMixedContentSeed = 2026;
 constexpr uint32_t kPaintingSeed = 77;
+constexpr uint32_t kLayoutImages = 64;  // images per iteration of the output layout figures
+
+double total_bytes(const std::vector<std::vector<uint8_t>>& images) {
+  double n = 0;
+  for (const auto& i : images) n += static_cast<double>(i.size());
+  return n;
+}
 
 // Times a region: device events on a GPU (the stream's own clock), the wall clock on the CPU.
 class RegionTimer {
@@ -271,13 +282,14 @@ void stylize_timed(benchmark::State& st, const Data& data, const RecipeSpec& spe
     const fs::path out = data.scratch / out_name / std::to_string(run++);
     OutputWriter writer(static_cast<size_t>(data.threads), spec.format, 75);
     RunRecorder recorder(out, ShardId{});
+    FolderSink sink(out, writer, recorder);
     StylizeSettings settings;
     settings.content_dir = content;
     settings.out_dir = out;
     settings.recipe = spec.recipe;
     settings.batch_size = data.batch;
     settings.batching = &batching;
-    stylize_contents(planned, bank, *data.net, settings, decoders, writer, recorder);
+    stylize_contents(planned, bank, *data.net, settings, decoders, sink, recorder);
     std::error_code ec;
     fs::remove_all(out, ec);  // the disk holds one iteration's outputs at a time
   });
@@ -372,6 +384,51 @@ void register_recipe(Registrar& reg, const std::shared_ptr<Data>& data, const Re
       write_file_atomic(data->scratch / "write" / spec.name / (std::to_string(i++ % 64) + ".out"), bytes);
     });
   });
+
+  // The two output layouts on the same 64 encoded images: a file each, written atomically on the writer's
+  // pool (folder), against samples appended to one tar on one thread and committed once with its DALI index
+  // (webdataset).
+  const auto encoded_batch = [spec] {
+    std::vector<std::vector<uint8_t>> images;
+    for (uint32_t i = 0; i < kLayoutImages; ++i)
+      images.push_back(encode_image(synthetic_image(spec.out_w, spec.out_h, 200 + i), spec.format, 75));
+    return images;
+  };
+  reg.add(p + "write_folder_64", [=](benchmark::State& st) {
+    const auto images = encoded_batch();
+    ThreadPool pool(static_cast<size_t>(data->threads));
+    int run = 0;
+    timed_loop(st, at::kCPU, kLayoutImages, total_bytes(images), [&] {
+      const fs::path dir = data->scratch / "layout-folder" / spec.name / std::to_string(run++);
+      std::vector<std::future<void>> done;
+      for (size_t i = 0; i < images.size(); ++i)
+        done.push_back(pool.submit(
+            [&, i] { write_file_atomic(dir / ("img" + std::to_string(i) + ".out"), images[i]); }));
+      for (auto& f : done) f.get();
+    });
+  });
+  if (webdataset_available()) {
+    reg.add(p + "write_tar_64", [=](benchmark::State& st) {
+      const auto images = encoded_batch();
+      const std::string ext = spec.format == ImageFormat::kPng ? ".png" : ".jpg";
+      int run = 0;
+      timed_loop(st, at::kCPU, kLayoutImages, total_bytes(images), [&] {
+        const fs::path dir = data->scratch / "layout-tar" / spec.name;
+        fs::create_directories(dir);
+        TarWriter tar(dir / tar_file_name("bench", 0, static_cast<uint64_t>(run++)));
+        for (size_t i = 0; i < images.size(); ++i) {
+          const std::string key = "img" + std::to_string(i), cls = "0", json = "{}";
+          tar.add(key + ext, images[i]);
+          tar.add(key + ".cls", std::span(reinterpret_cast<const uint8_t*>(cls.data()), cls.size()));
+          tar.add(key + ".json", std::span(reinterpret_cast<const uint8_t*>(json.data()), json.size()));
+        }
+        const std::string idx_text = dali_index(tar.members());  // as the tar sink writes it beside each tar
+        write_file_atomic(dali_index_path(tar.final_path()),
+                          std::span(reinterpret_cast<const uint8_t*>(idx_text.data()), idx_text.size()));
+        tar.commit();
+      });
+    });
+  }
 
   // AdaIN alone at this recipe's relu4_1 shape, in the network's dtype and layout.
   const int64_t fh = (h + 7) / 8, fw = (w + 7) / 8;

@@ -1,33 +1,8 @@
 #include "sinforge/output_writer.h"
 
-#include <atomic>
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
-#include <optional>
-#include <stdexcept>
-#include <string>
+#include "sinforge/fault_injection.h"
 
 namespace sinforge {
-namespace {
-
-// Test seam: SINFORGE_FAULT_WRITE_AFTER=N makes every output write after the first N fail as a full disk
-// would (ENOSPC), so the tests can check a clean stop and a resume where no small filesystem can be
-// mounted. Read once; unset in normal use.
-void fail_if_fault_injected(const std::filesystem::path& target) {
-  static const std::optional<long long> limit = []() -> std::optional<long long> {
-    const char* value = std::getenv("SINFORGE_FAULT_WRITE_AFTER");
-    if (value == nullptr || *value == '\0') return std::nullopt;
-    return std::atoll(value);
-  }();
-  static std::atomic<long long> writes{0};
-  if (limit && writes.fetch_add(1) >= *limit) {
-    throw std::runtime_error(target.string() + ": write failed (" + std::strerror(ENOSPC) +
-                             ") [SINFORGE_FAULT_WRITE_AFTER]");
-  }
-}
-
-}  // namespace
 
 OutputWriter::OutputWriter(size_t threads, ImageFormat format, int jpeg_quality)
     : format_(format), quality_(jpeg_quality), pool_(threads) {}

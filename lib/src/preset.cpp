@@ -88,6 +88,19 @@ const std::map<std::string, Setter>& setters() {
       {"format", [](const YAML::Node& v, RunOptions& o) { o.format = as_format(v); }},
       {"quality", [](const YAML::Node& v, RunOptions& o) { o.quality = as_int(v, 1, 100); }},
       {"extensions", [](const YAML::Node& v, RunOptions& o) { o.extensions = as_extensions(v); }},
+      {"output-layout",
+       [](const YAML::Node& v, RunOptions& o) {
+         if (!parse_output_layout(as_string(v), o.layout)) throw BadValue{"folder or webdataset"};
+       }},
+      {"tar-size",
+       [](const YAML::Node& v, RunOptions& o) {
+         try {
+           o.tar_size = parse_byte_size(as_string(v));
+         } catch (const UsageError&) {
+           throw BadValue{"a size in bytes such as 1G or 500M"};
+         }
+       }},
+      {"tar-prefix", [](const YAML::Node& v, RunOptions& o) { o.tar_prefix = as_string(v); }},
   };
   return table;
 }

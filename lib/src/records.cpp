@@ -15,7 +15,26 @@
 namespace sinforge {
 namespace {
 
+// A row torn by a kill (no newline yet) is cut off before appending: read_csv drops it anyway, and the next
+// row must not be glued onto it.
+void drop_torn_row(const std::filesystem::path& file) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(file, ec);
+  if (ec || size == 0) return;
+  std::ifstream in(file, std::ios::binary);
+  auto end = static_cast<std::streamoff>(size);
+  char c = 0;
+  while (end > 0) {
+    in.seekg(end - 1);
+    if (!in.get(c) || c == '\n') break;
+    --end;
+  }
+  if (end != static_cast<std::streamoff>(size))
+    std::filesystem::resize_file(file, static_cast<uintmax_t>(end));
+}
+
 std::FILE* open_for_append(const std::filesystem::path& file, const std::vector<std::string>& header) {
+  drop_torn_row(file);
   const bool fresh = !std::filesystem::exists(file) || std::filesystem::file_size(file) == 0;
   std::FILE* f = std::fopen(file.c_str(), "ab");
   if (f == nullptr) throw std::runtime_error("cannot open " + file.string() + " for writing");
@@ -54,11 +73,12 @@ std::filesystem::path summary_path(const std::filesystem::path& out_dir, const S
   return out_dir / ("sinforge.summary." + shard.label() + ".json");
 }
 
-RunRecorder::RunRecorder(const std::filesystem::path& out_dir, const ShardId& shard)
-    : out_dir_(out_dir), shard_(shard) {
+RunRecorder::RunRecorder(const std::filesystem::path& out_dir, const ShardId& shard, bool with_tar_column)
+    : out_dir_(out_dir), shard_(shard), with_tar_column_(with_tar_column) {
   std::filesystem::create_directories(out_dir);
-  manifest_ =
-      open_for_append(manifest_path(out_dir, shard), {"content", "painting", "output", "width", "height"});
+  std::vector<std::string> header = {"content", "painting", "output", "width", "height"};
+  if (with_tar_column) header.push_back("tar");
+  manifest_ = open_for_append(manifest_path(out_dir, shard), header);
   skipped_ = open_for_append(skipped_path(out_dir, shard), {"kind", "path", "reason"});
 }
 
@@ -71,8 +91,10 @@ RunRecorder::~RunRecorder() {
 
 void RunRecorder::record_output(const ManifestEntry& e) {
   const std::lock_guard lock(mutex_);
-  write_row(manifest_, {e.content, e.painting, e.output, std::to_string(e.width), std::to_string(e.height)},
-            manifest_path(out_dir_, shard_));
+  std::vector<std::string> row = {e.content, e.painting, e.output, std::to_string(e.width),
+                                  std::to_string(e.height)};
+  if (with_tar_column_) row.push_back(e.tar);
+  write_row(manifest_, row, manifest_path(out_dir_, shard_));
 }
 
 void RunRecorder::record_skip(const SkippedInput& s) {
@@ -166,9 +188,9 @@ std::vector<ManifestEntry> read_manifests(const std::filesystem::path& out_dir) 
     const auto rows = read_csv(file);
     for (size_t i = 1; i < rows.size(); ++i) {
       const auto& r = rows[i];
-      if (r.size() != 5)
+      if (r.size() != 5 && r.size() != 6)
         throw std::runtime_error(file.string() + ": row " + std::to_string(i + 1) + " is malformed");
-      entries.push_back({r[0], r[1], r[2], std::stoi(r[3]), std::stoi(r[4])});
+      entries.push_back({r[0], r[1], r[2], std::stoi(r[3]), std::stoi(r[4]), r.size() == 6 ? r[5] : ""});
     }
   }
   return entries;

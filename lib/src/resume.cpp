@@ -31,7 +31,10 @@ void read_skips(const fs::path& out_dir, Journal& journal) {
 Journal read_journal(const fs::path& out_dir) {
   Journal journal;
   if (!fs::is_directory(out_dir)) return journal;
-  for (const ManifestEntry& e : read_manifests(out_dir)) journal.recorded_outputs.insert(e.output);
+  for (const ManifestEntry& e : read_manifests(out_dir)) {
+    journal.recorded_outputs.insert(e.output);
+    if (!e.tar.empty()) journal.recorded_tars.insert(e.tar);
+  }
   read_skips(out_dir, journal);
   return journal;
 }
@@ -90,7 +93,7 @@ ResumeResult resume_plan(const std::vector<PlannedContent>& planned,
       // Complete (atomic rename) but its row was lost with the process: the size comes from the file.
       const cv::Mat image = read_image(out_dir / p.outputs[k]);
       recorder.record_output({p.relative.generic_string(), bank_paintings[p.paintings[k]].generic_string(),
-                              output, image.cols, image.rows});
+                              output, image.cols, image.rows, ""});
       ++result.outputs_rerecorded;
     }
     if (existing == p.outputs.size()) {

@@ -7,12 +7,16 @@
 #include <c10/core/InferenceMode.h>
 #include <torch/headeronly/version.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <memory>
 #include <thread>
 
 #include "sinforge/device.h"
 #include "sinforge/device_memory.h"
 #include "sinforge/error.h"
+#include "sinforge/folder_sink.h"
 #include "sinforge/log.h"
 #include "sinforge/output_writer.h"
 #include "sinforge/plan.h"
@@ -25,7 +29,10 @@
 #include "sinforge/style_bank.h"
 #include "sinforge/style_bank_file.h"
 #include "sinforge/stylizer.h"
+#include "sinforge/tar_resume.h"
+#include "sinforge/tar_sink.h"
 #include "sinforge/thread_pool.h"
+#include "sinforge/webdataset.h"
 #include "sinforge/weights.h"
 
 namespace sinforge {
@@ -93,7 +100,12 @@ nlohmann::json summary_json(const RunOptions& o, const RunSummary& s, const nloh
                    {"device", o.device},
                    {"precision", to_string(o.precision)},
                    {"batch_size", s.batch_size},
-                   {"extensions", o.extensions}};
+                   {"extensions", o.extensions},
+                   {"output_layout", to_string(o.layout)}};
+  if (o.layout == OutputLayout::kWebDataset) {
+    j["settings"]["tar_size"] = o.tar_size;
+    j["settings"]["tar_prefix"] = o.tar_prefix;
+  }
   j["versions"] = {{"sinforge", SINFORGE_VERSION}, {"libtorch", TORCH_VERSION}};
   j["weights"] = {{"vgg", o.vgg.string()},
                   {"vgg_sha256", settings["vgg_sha256"]},
@@ -118,6 +130,82 @@ BankRequest style_bank_request(const RunOptions& o, const std::vector<fs::path>&
   request.found = paintings;
   request.key = make_bank_key_with_digest(o.styles_dir, paintings, vgg_sha256, o.precision, style_recipe(o));
   return request;
+}
+
+void validate_layout(const RunOptions& o) {
+  if (o.layout != OutputLayout::kWebDataset) return;
+  if (!webdataset_available()) {
+    throw UsageError("--output-layout webdataset: this sinforge was built without libarchive (docs/GPU.md)");
+  }
+  if (o.tar_size == 0) throw UsageError("--tar-size must be positive");
+  const bool plain =
+      !o.tar_prefix.empty() && std::all_of(o.tar_prefix.begin(), o.tar_prefix.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
+      });
+  if (!plain)
+    throw UsageError("--tar-prefix must be letters, digits, '-' or '_', got '" + o.tar_prefix + "'");
+}
+
+// The webdataset layout numbers classes by the content's top-level folder, as ImageFolder does: an image at
+// the top of --content has no class (and ImageFolder would not see it either).
+void require_class_folders(const RunOptions& o, const std::vector<fs::path>& contents) {
+  if (o.layout != OutputLayout::kWebDataset) return;
+  for (const fs::path& c : contents) {
+    if (std::distance(c.begin(), c.end()) < 2) {
+      throw UsageError(
+          str_cat("--output-layout webdataset numbers classes by the content's top-level folder ",
+                  "(as ImageFolder does), but ", c.string(), " lies at the top of --content"));
+    }
+  }
+}
+
+// Prepares the output folder for a rerun, builds the sink of the layout and resumes the plan: what is left
+// to do. The folder layout: its files are the truth (resume.h); the webdataset layout: its committed tars
+// (tar_resume.h).
+struct OutputSetup {
+  std::unique_ptr<OutputWriter> writer;
+  std::unique_ptr<OutputSink> sink;
+  ResumeResult resumed;
+};
+
+void clear_for_overwrite(const RunOptions& o) {
+  fs::remove(manifest_path(o.out_dir, o.shard));
+  fs::remove(skipped_path(o.out_dir, o.shard));
+  if (o.layout == OutputLayout::kWebDataset) remove_tar_series(o.out_dir, o.tar_prefix, o.shard.index);
+}
+
+OutputSetup resume_folder(const RunOptions& o, const std::vector<PlannedContent>& planned,
+                          const std::vector<fs::path>& paintings, const Journal& journal,
+                          RunRecorder& recorder, size_t threads) {
+  OutputSetup setup;
+  setup.resumed = {planned, 0, 0, {}};
+  if (!o.overwrite) setup.resumed = resume_plan(planned, paintings, o.out_dir, journal, recorder);
+  setup.writer = std::make_unique<OutputWriter>(threads, o.format, o.quality);
+  setup.sink = std::make_unique<FolderSink>(o.out_dir, *setup.writer, recorder);
+  return setup;
+}
+
+OutputSetup resume_tars(const RunOptions& o, const std::vector<PlannedContent>& planned,
+                        const std::vector<fs::path>& contents, Journal& journal, RunRecorder& recorder,
+                        size_t threads) {
+  const std::vector<std::string> classes = class_names(contents);  // every shard: the whole list
+  write_classes(o.out_dir, classes);
+  rerecord_committed_tars(o.out_dir, o.tar_prefix, o.shard, journal, recorder);
+  OutputSetup setup;
+  setup.resumed = resume_tar_plan(planned, journal);
+  TarSinkOptions t;
+  t.out_dir = o.out_dir;
+  t.prefix = o.tar_prefix;
+  t.shard = o.shard.index;
+  t.first_number = next_tar_number(o.out_dir, o.tar_prefix, o.shard.index);
+  t.tar_size = o.tar_size;
+  t.format = o.format;
+  t.quality = o.quality;
+  t.classes = classes;
+  t.seed = o.seed;
+  t.alpha = o.alpha;
+  setup.sink = std::make_unique<TarSink>(std::move(t), recorder, threads);
+  return setup;
 }
 
 }  // namespace
@@ -155,6 +243,7 @@ void validate(const RunOptions& o) {
   if (o.threads < 0) throw UsageError("--threads must be 0 (every core) or positive");
   if (!(o.progress_interval >= 0)) throw UsageError("--progress-interval must be 0 (none) or positive");
   if (o.extensions.empty()) throw UsageError("--extensions names no extension");
+  validate_layout(o);
   const at::Device device = parse_device(o.device);
   if (device.is_cpu() && o.precision != Precision::kFp32) {
     throw UsageError("--precision " + to_string(o.precision) + " needs a GPU; the CPU path computes in fp32");
@@ -176,6 +265,7 @@ RunSummary run_stylize(const RunOptions& o) {
   const std::vector<fs::path> contents = scan_images(o.content_dir, o.extensions);
   const std::vector<fs::path> paintings = scan_images(o.styles_dir, o.extensions);
   if (contents.empty()) throw UsageError("--content " + o.content_dir.string() + ": no images found");
+  require_class_folders(o, contents);
   if (paintings.size() < o.num_styles) {
     throw UsageError(str_cat("--styles ", o.styles_dir.string(), " holds ", paintings.size(),
                              " images, fewer than --num-styles ", o.num_styles));
@@ -216,26 +306,28 @@ RunSummary run_stylize(const RunOptions& o) {
   const std::vector<PlannedContent> planned = select_shard(
       plan_outputs(contents, bank.paintings, {o.seed, o.num_styles, o.format == ImageFormat::kPng}), o.shard);
 
-  remove_stale_temporaries(o.out_dir, planned);
-  if (o.overwrite) {  // a fresh journal for this shard: every output is recomputed and recorded again
-    fs::remove(manifest_path(o.out_dir, o.shard));
-    fs::remove(skipped_path(o.out_dir, o.shard));
+  const bool tars = o.layout == OutputLayout::kWebDataset;
+  if (tars) {
+    remove_stale_tar_temporaries(o.out_dir, o.tar_prefix, o.shard.index);
+  } else {
+    remove_stale_temporaries(o.out_dir, planned);
   }
-  const Journal journal = o.overwrite ? Journal{} : read_journal(o.out_dir);
+  if (o.overwrite) clear_for_overwrite(o);  // a fresh journal for this shard: every output recomputed
+  Journal journal = o.overwrite ? Journal{} : read_journal(o.out_dir);
   write_settings(o.out_dir, settings_now);
-  RunRecorder recorder(o.out_dir, o.shard);
+  RunRecorder recorder(o.out_dir, o.shard, tars);
   for (const SkippedInput& s : skipped_paintings) {
     if (journal.recorded_skips.count({s.kind, s.path.generic_string()}) == 0) recorder.record_skip(s);
   }
-  ResumeResult resumed{planned, 0, 0, {}};
-  if (!o.overwrite) resumed = resume_plan(planned, bank.paintings, o.out_dir, journal, recorder);
+  OutputSetup output = tars ? resume_tars(o, planned, contents, journal, recorder, threads)
+                            : resume_folder(o, planned, bank.paintings, journal, recorder, threads);
+  ResumeResult& resumed = output.resumed;
   summary.resumed_contents = resumed.contents_done;
   if (resumed.contents_done > 0) {
     log::info(str_cat("resuming: ", resumed.contents_done, " content images done by an earlier run, ",
                       resumed.remaining.size(), " to do"));
   }
   const auto contents_start = Clock::now();
-  OutputWriter writer(threads, o.format, o.quality);
   summary.batch_size = o.batch_size > 0 ? o.batch_size : default_batch_size(net_options.device);
   StylizeSettings settings{o.content_dir, o.out_dir,          content_recipe(o),
                            o.alpha,       summary.batch_size, std::move(resumed.existing_outputs)};
@@ -244,12 +336,12 @@ RunSummary run_stylize(const RunOptions& o) {
   settings.progress_interval = o.progress_interval;
   try {
     summary.skipped_contents =
-        stylize_contents(resumed.remaining, bank, net, settings, decoders, writer, recorder);
+        stylize_contents(resumed.remaining, bank, net, settings, decoders, *output.sink, recorder);
   } catch (const std::exception& e) {
     throw std::runtime_error(str_cat(e.what(), "; the outputs written so far are kept and recorded: fix the ",
                                      "cause and run the same command again to resume"));
   }
-  summary.written = writer.written();
+  summary.written = output.sink->written();
   summary.stop_signal = stop_signal();
   summary.seconds = seconds_since(start);
   recorder.write_summary(summary_json(o, summary,

@@ -31,23 +31,30 @@ fs::path settings_path(const fs::path& out_dir) { return out_dir / "sinforge.set
 nlohmann::json output_settings(const RunOptions& o, const std::string& vgg_sha256,
                                const std::string& decoder_sha256, const std::vector<fs::path>& paintings) {
   const bool png = o.format == ImageFormat::kPng;
-  return {{"vgg_sha256", vgg_sha256},
-          {"decoder_sha256", decoder_sha256},
-          {"num_styles", o.num_styles},
-          {"alpha", o.alpha},
-          {"content_size", o.content_size},
-          {"style_size", o.style_size},
-          {"crop", o.crop},
-          {"output_size", o.output_size},
-          {"style_crop", to_string(o.style_crop)},
-          {"style_filter", to_string(o.style_filter)},
-          {"style_min_size", o.style_min_size},
-          {"seed", o.seed},
-          {"precision", to_string(o.precision)},
-          {"format", png ? "png" : "jpg"},
-          {"quality", png ? 0 : o.quality},  // PNG ignores the quality
-          {"extensions", o.extensions},
-          {"paintings", painting_list_digest(paintings)}};
+  nlohmann::json settings = {{"vgg_sha256", vgg_sha256},
+                             {"decoder_sha256", decoder_sha256},
+                             {"num_styles", o.num_styles},
+                             {"alpha", o.alpha},
+                             {"content_size", o.content_size},
+                             {"style_size", o.style_size},
+                             {"crop", o.crop},
+                             {"output_size", o.output_size},
+                             {"style_crop", to_string(o.style_crop)},
+                             {"style_filter", to_string(o.style_filter)},
+                             {"style_min_size", o.style_min_size},
+                             {"seed", o.seed},
+                             {"precision", to_string(o.precision)},
+                             {"format", png ? "png" : "jpg"},
+                             {"quality", png ? 0 : o.quality},  // PNG ignores the quality
+                             {"extensions", o.extensions},
+                             {"paintings", painting_list_digest(paintings)}};
+  // Only the webdataset layout adds its keys, so folders written before the layout existed still resume.
+  if (o.layout == OutputLayout::kWebDataset) {
+    settings["output_layout"] = to_string(o.layout);
+    settings["tar_size"] = o.tar_size;
+    settings["tar_prefix"] = o.tar_prefix;
+  }
+  return settings;
 }
 
 std::string describe_differences(const nlohmann::json& recorded, const nlohmann::json& now) {

@@ -74,15 +74,10 @@ struct PendingOutput {
 class Pipeline {
  public:
   Pipeline(const std::vector<PlannedContent>& planned, const StyleBank& bank, const StyleNetwork& net,
-           const StylizeSettings& settings, OutputWriter& writer, RunRecorder& recorder)
-      : planned_(planned),
-        bank_(bank),
-        net_(net),
-        settings_(settings),
-        writer_(writer),
-        recorder_(recorder) {}
+           const StylizeSettings& settings, OutputSink& sink, RunRecorder& recorder)
+      : planned_(planned), bank_(bank), net_(net), settings_(settings), sink_(sink), recorder_(recorder) {}
 
-  // Encoder once per batch, then AdaIN and decoder once per style; results go to the writer one batch later.
+  // Encoder once per batch, then AdaIN and decoder once per style; results go to the sink one batch later.
   // Returns the number of inputs skipped (too large for the device).
   size_t run_batch(const std::vector<PreparedContent>& batch) {
     std::vector<cv::Mat> images;
@@ -154,11 +149,11 @@ class Pipeline {
       if (settings_.existing_outputs.count(p.outputs[out.style]) != 0) continue;  // kept from an earlier run
       // The recipe's last step (sin64's shrink to 64x64) on the host, after the device's 8-bit conversion.
       results[b] = finish_output(results[b], settings_.recipe);
-      ManifestEntry entry{p.relative.generic_string(),
-                          bank_.paintings[p.paintings[out.style]].generic_string(),
-                          p.outputs[out.style].generic_string(), results[b].cols, results[b].rows};
-      writer_.write(settings_.out_dir / p.outputs[out.style], std::move(results[b]),
-                    [&recorder = recorder_, entry = std::move(entry)] { recorder.record_output(entry); });
+      OutputSample sample{
+          {p.relative.generic_string(), bank_.paintings[p.paintings[out.style]].generic_string(),
+           p.outputs[out.style].generic_string(), results[b].cols, results[b].rows, ""},
+          out.style};
+      sink_.write(std::move(sample), std::move(results[b]));
     }
   }
 
@@ -167,7 +162,7 @@ class Pipeline {
   const StyleBank& bank_;
   const StyleNetwork& net_;
   const StylizeSettings& settings_;
-  OutputWriter& writer_;
+  OutputSink& sink_;
   RunRecorder& recorder_;
   std::optional<PendingOutput> pending_;
 };
@@ -176,7 +171,7 @@ class Pipeline {
 
 size_t stylize_contents(const std::vector<PlannedContent>& planned, const StyleBank& bank,
                         const StyleNetwork& net, const StylizeSettings& settings, ThreadPool& decoders,
-                        OutputWriter& writer, RunRecorder& recorder) {
+                        OutputSink& sink, RunRecorder& recorder) {
   size_t skipped = 0;
   const size_t window = std::max<size_t>(settings.batch_size * 2, decoders.size() * 2);
   OrderedLoader<PreparedContent> loader(decoders, planned.size(), window, [&](size_t i) {
@@ -189,7 +184,7 @@ size_t stylize_contents(const std::vector<PlannedContent>& planned, const StyleB
     const c10::impl::VirtualGuardImpl impl(net.options().device.type());
     stream_guard.emplace(impl.getStreamFromGlobalPool(net.options().device));
   }
-  Pipeline pipeline(planned, bank, net, settings, writer, recorder);
+  Pipeline pipeline(planned, bank, net, settings, sink, recorder);
   Progress progress(planned.size(), settings.progress_mode, settings.progress_interval);
   const auto run = [&](const std::vector<PreparedContent>& batch) {
     const size_t too_large = pipeline.run_batch(batch);
@@ -205,7 +200,7 @@ size_t stylize_contents(const std::vector<PlannedContent>& planned, const StyleB
         return batch_limit(net.options(), size.first, size.second, settings.batch_size);
       });
   PreparedContent c;
-  // A stop request ends the loop between images: the batches gathered so far are finished and written.
+  // A stop request ends the loop between images; the batch in flight is finished and written.
   while (!stop_requested() && loader.next(c)) {
     if (!c.error.empty()) {
       const std::filesystem::path path = settings.content_dir / planned[c.index].relative;
@@ -231,7 +226,7 @@ size_t stylize_contents(const std::vector<PlannedContent>& planned, const StyleB
   }
   if (settings.batching != nullptr) *settings.batching = batcher.stats();
   pipeline.hand_over();
-  writer.finish();
+  sink.finish();
   recorder.flush();
   progress.finish();
   return skipped;

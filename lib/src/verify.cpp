@@ -1,5 +1,6 @@
 #include "sinforge/verify.h"
 
+#include <algorithm>
 #include <map>
 #include <regex>
 #include <set>
@@ -50,11 +51,20 @@ std::vector<ShardId> shards_with(const fs::path& out_dir, const std::string& kin
   return shards;
 }
 
+void add_missing_summaries(const fs::path& out_dir, VerifyReport& report) {
+  for (const std::string& name : missing_summaries(out_dir)) {
+    ++report.missing_summaries;
+    report.problems.push_back({"summary", name, "missing: that shard did not finish"});
+  }
+}
+
 }  // namespace
 
 std::string VerifyReport::summary_line() const {
-  return str_cat(entries, " entries, ", ok, " ok, ", missing, " missing, ", broken, " broken, ", duplicates,
-                 " duplicates, ", missing_summaries, " shard summaries missing");
+  std::string line = str_cat(entries, " entries, ", ok, " ok, ", missing, " missing, ", broken, " broken, ",
+                             duplicates, " duplicates, ", missing_summaries, " shard summaries missing");
+  if (tars > 0) line += str_cat(", ", tars, " tars, ", unrecorded, " unrecorded");
+  return line;
 }
 
 std::vector<std::string> missing_summaries(const fs::path& out_dir) {
@@ -82,6 +92,11 @@ VerifyReport verify_output(const fs::path& out_dir, ThreadPool& pool) {
   const std::vector<ManifestEntry> entries = read_manifests(out_dir);
   VerifyReport report;
   report.entries = entries.size();
+  if (std::any_of(entries.begin(), entries.end(), [](const ManifestEntry& e) { return !e.tar.empty(); })) {
+    verify_tar_output(out_dir, entries, pool, report);
+    add_missing_summaries(out_dir, report);
+    return report;
+  }
   std::vector<const ManifestEntry*> distinct;
   std::unordered_set<std::string> seen;
   for (const ManifestEntry& e : entries) {
@@ -104,10 +119,7 @@ VerifyReport verify_output(const fs::path& out_dir, ThreadPool& pool) {
     ++(c.kind == "missing" ? report.missing : report.broken);
     report.problems.push_back({c.kind, distinct[i]->output, c.reason});
   }
-  for (const std::string& name : missing_summaries(out_dir)) {
-    ++report.missing_summaries;
-    report.problems.push_back({"summary", name, "missing: that shard did not finish"});
-  }
+  add_missing_summaries(out_dir, report);
   return report;
 }
 

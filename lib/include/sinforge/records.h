@@ -4,6 +4,8 @@
 // class folders without images, so records must not live in a sub-folder.
 //
 //   sinforge.manifest.shard-K-of-N.csv   content,painting,output,width,height   (one row per output written)
+//                                        (--output-layout webdataset: output is the sample's key, and a sixth
+//                                        column, tar, names the tar file that holds it; see webdataset.h)
 //   sinforge.skipped.shard-K-of-N.csv    kind,path,reason                       (one row per input left out)
 //   sinforge.summary.shard-K-of-N.json   counts, timings, settings, versions, weights' digest
 //
@@ -41,6 +43,7 @@ struct ManifestEntry {
   std::string output;
   int width = 0;
   int height = 0;
+  std::string tar;  // webdataset layout: the tar file (relative to --out) holding the sample; else empty
 };
 
 std::filesystem::path manifest_path(const std::filesystem::path& out_dir, const ShardId& shard);
@@ -50,7 +53,8 @@ std::filesystem::path summary_path(const std::filesystem::path& out_dir, const S
 // Appends rows to one shard's manifest and skipped files (creating them with a header). Thread-safe.
 class RunRecorder {
  public:
-  RunRecorder(const std::filesystem::path& out_dir, const ShardId& shard);
+  // with_tar_column: the manifest has the sixth column, tar (webdataset layout).
+  RunRecorder(const std::filesystem::path& out_dir, const ShardId& shard, bool with_tar_column = false);
   ~RunRecorder();
   RunRecorder(const RunRecorder&) = delete;
   RunRecorder& operator=(const RunRecorder&) = delete;
@@ -68,6 +72,7 @@ class RunRecorder {
  private:
   std::filesystem::path out_dir_;
   ShardId shard_;
+  bool with_tar_column_ = false;
   std::mutex mutex_;
   std::FILE* manifest_ = nullptr;
   std::FILE* skipped_ = nullptr;
@@ -79,7 +84,7 @@ std::string csv_row(const std::vector<std::string>& fields);
 // Parses a file of such rows, header included. A torn last row (a crash mid-write) is dropped.
 std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& file);
 
-// Every shard's manifest rows in an output folder (header rows removed).
+// Every shard's manifest rows in an output folder (header rows removed); rows of 5 or 6 columns.
 std::vector<ManifestEntry> read_manifests(const std::filesystem::path& out_dir);
 
 }  // namespace sinforge

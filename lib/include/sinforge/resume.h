@@ -22,6 +22,7 @@ namespace sinforge {
 // What earlier runs left in an output folder, read from every shard's records.
 struct Journal {
   std::set<std::string> recorded_outputs;                        // manifest "output" column
+  std::set<std::string> recorded_tars;                           // manifest "tar" column (webdataset)
   std::set<std::pair<std::string, std::string>> recorded_skips;  // (kind, path) of skipped rows
 };
 

@@ -12,6 +12,7 @@
 #include "sinforge/recipe.h"
 #include "sinforge/records.h"
 #include "sinforge/size_batcher.h"
+#include "sinforge/webdataset.h"
 
 namespace sinforge {
 
@@ -42,6 +43,9 @@ struct RunOptions {
   ShardId shard;           // which part of the content list this process does (shard.h)
   bool overwrite = false;  // recompute every output, even with other settings recorded (run_settings.h)
   double progress_interval = 30;  // seconds between progress log lines when stderr is no terminal; 0: none
+  OutputLayout layout = OutputLayout::kFolder;  // folder tree, or WebDataset tar shards (webdataset.h)
+  uint64_t tar_size = 1000000000;       // webdataset: a tar is committed once it holds this many bytes
+  std::string tar_prefix = "sinforge";  // webdataset: tars are <out>/<prefix>-<shard>-<NNNNNN>.tar
 };
 
 // Every check that can be made before work starts; throws UsageError naming the flag.
@@ -54,7 +58,7 @@ StyleRecipe style_recipe(const RunOptions& options);
 struct RunSummary {
   size_t contents = 0;          // content images found
   size_t paintings = 0;         // usable paintings
-  size_t written = 0;           // output images written
+  size_t written = 0;           // output images written (webdataset: in committed tars)
   size_t skipped_contents = 0;  // listed with their reasons in the output folder's records (records.h)
   size_t skipped_paintings = 0;
   size_t resumed_contents = 0;      // done by an earlier run of the same command (resume.h)

@@ -2,8 +2,10 @@
 // that a resumed run (or another shard) cannot mix outputs made two different ways.
 //
 // Recorded: the weights' digests, the recipe (sizes, crop), seed, alpha, num-styles, precision, format and
-// quality, extensions and a digest of the painting list. Not recorded, free to differ between runs and
-// shards: threads, batch size, device, logging, the shard, and where the folders are mounted.
+// quality, extensions and a digest of the painting list; with --output-layout webdataset also the layout,
+// the tar size and the tar prefix (a folder run records none of them, as before the layout existed). Not
+// recorded, free to differ between runs and shards: threads, batch size, device, logging, the shard, and
+// where the folders are mounted.
 #pragma once
 
 #include <filesystem>

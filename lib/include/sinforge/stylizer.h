@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "sinforge/network.h"
-#include "sinforge/output_writer.h"
+#include "sinforge/output_sink.h"
 #include "sinforge/plan.h"
 #include "sinforge/progress.h"
 #include "sinforge/recipe.h"
@@ -39,11 +39,11 @@ struct StylizeSettings {
   BatchingStats* batching = nullptr;  // when given, receives how full the batches were
 };
 
-// Stylizes every planned content image: outputs go to the writer and, once written, into the recorder's
-// manifest; inputs that cannot be used into its skipped list. Returns the number of inputs skipped.
-// Stops early, after the batch in flight, once stop_requested() (stop.h).
+// Stylizes every planned content image: outputs go to the sink (which records them in the manifest once
+// they are durable); inputs that cannot be used into the recorder's skipped list. Returns the number of
+// inputs skipped. Stops early, after the batch in flight, once stop_requested() (stop.h).
 size_t stylize_contents(const std::vector<PlannedContent>& planned, const StyleBank& bank,
                         const StyleNetwork& net, const StylizeSettings& settings, ThreadPool& decoders,
-                        OutputWriter& writer, RunRecorder& recorder);
+                        OutputSink& sink, RunRecorder& recorder);
 
 }  // namespace sinforge
