@@ -24,7 +24,9 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using testing::quote;
+using testing::spawn;
 using testing::TempDir;
+using testing::wait_for;
 
 std::string read_bytes(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -45,28 +47,6 @@ size_t count_temporaries(const fs::path& root) {
   size_t n = 0;
   for (const auto& e : fs::recursive_directory_iterator(root)) n += is_atomic_temporary(e.path().filename());
   return n;
-}
-
-// Starts a shell command line in the background; returns the pid of the program it execs.
-pid_t spawn(const std::string& command) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const std::string line = "exec " + command + " >/dev/null 2>&1";
-    execl("/bin/sh", "sh", "-c", line.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  return pid;
-}
-
-// The raw wait status, or -1 when the process is still running after timeout.
-int wait_for(pid_t pid, std::chrono::milliseconds timeout) {
-  const auto end = Clock::now() + timeout;
-  int status = 0;
-  while (Clock::now() < end) {
-    if (waitpid(pid, &status, WNOHANG) == pid) return status;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return -1;
 }
 
 bool wait_for_first_output(const fs::path& out, std::chrono::seconds timeout) {

@@ -2,11 +2,15 @@
 #pragma once
 
 #include <sys/wait.h>
+#include <unistd.h>
+
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <random>
 #include <string>
+#include <thread>
 
 namespace sinforge::testing {
 
@@ -63,6 +67,29 @@ inline std::string quote(const std::filesystem::path& p) { return "'" + p.string
 inline CommandResult run_reference(const std::string& script, const std::string& args) {
   return run_command(quote(python()) + " " + quote(source_dir() / "tests" / "reference" / script) + " " +
                      args);
+}
+
+// Starts a shell command line in the background (output discarded); returns the pid of the program it
+// execs, for the tests that signal a run (SIGKILL, SIGTERM) while it works.
+inline pid_t spawn(const std::string& command) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const std::string line = "exec " + command + " >/dev/null 2>&1";
+    execl("/bin/sh", "sh", "-c", line.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  return pid;
+}
+
+// The raw wait status of pid, or -1 when it is still running after timeout.
+inline int wait_for(pid_t pid, std::chrono::milliseconds timeout) {
+  const auto end = std::chrono::steady_clock::now() + timeout;
+  int status = 0;
+  while (std::chrono::steady_clock::now() < end) {
+    if (waitpid(pid, &status, WNOHANG) == pid) return status;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return -1;
 }
 
 }  // namespace sinforge::testing

@@ -29,7 +29,9 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using testing::quote;
+using testing::spawn;
 using testing::TempDir;
+using testing::wait_for;
 
 // Every sample of every tar at the top of out: key -> image bytes; a key seen twice fails the test.
 std::map<std::string, std::string> samples_in(const fs::path& out) {
@@ -57,26 +59,6 @@ size_t count_temporaries(const fs::path& root) {
   size_t n = 0;
   for (const auto& e : fs::directory_iterator(root)) n += is_atomic_temporary(e.path().filename());
   return n;
-}
-
-pid_t spawn(const std::string& command) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const std::string line = "exec " + command + " >/dev/null 2>&1";
-    execl("/bin/sh", "sh", "-c", line.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  return pid;
-}
-
-int wait_for(pid_t pid, std::chrono::milliseconds timeout) {
-  const auto end = Clock::now() + timeout;
-  int status = 0;
-  while (Clock::now() < end) {
-    if (waitpid(pid, &status, WNOHANG) == pid) return status;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return -1;
 }
 
 // Waits until the run has started a tar (its temporary, or a committed one).
