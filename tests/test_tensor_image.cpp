@@ -89,6 +89,41 @@ TEST(TensorImage, ToTensorShapeLayoutAndValuesMatchTorchvision) {
   }
 }
 
+// Every byte value in every channel, at an odd size: the upload path (bytes, then the conversion on the
+// device) must give what images_to_tensor gives, bit for bit.
+std::vector<cv::Mat> every_byte_images() {
+  std::vector<cv::Mat> images;
+  for (int k = 0; k < 3; ++k) {
+    cv::Mat m(17, 31, CV_8UC3);
+    for (int i = 0; i < static_cast<int>(m.total()) * 3; ++i)
+      m.data[i] = static_cast<uint8_t>((i * 7 + k * 85) % 256);
+    images.push_back(m);
+  }
+  return images;
+}
+
+TEST(TensorImage, BytesThenConversionEqualImagesToTensor) {
+  const std::vector<cv::Mat> images = every_byte_images();
+  const at::Tensor bytes = sinforge::images_to_rgb8(images);
+  EXPECT_EQ(bytes.sizes(), (at::IntArrayRef{3, 17, 31, 3}));
+  EXPECT_EQ(bytes.scalar_type(), at::kByte);
+  EXPECT_EQ(std::memcmp(bytes[1].data_ptr(), images[1].data, images[1].total() * 3), 0);
+  const at::Tensor converted = sinforge::rgb8_to_tensor(bytes);
+  EXPECT_TRUE(converted.is_contiguous());
+  EXPECT_TRUE(converted.equal(sinforge::images_to_tensor(images)));
+  EXPECT_THROW(sinforge::rgb8_to_tensor(at::zeros({1, 4, 4, 3})), std::invalid_argument);  // not uint8
+  EXPECT_THROW(sinforge::images_to_rgb8({}), std::invalid_argument);
+}
+
+TEST(TensorImage, BytesConvertedOnTheGpuEqualImagesToTensor) {
+  if (!(at::hasCUDA() && at::globalContext().hasCUDA())) GTEST_SKIP() << "no CUDA device";
+  const std::vector<cv::Mat> images = every_byte_images();
+  const at::Tensor on_gpu =
+      sinforge::rgb8_to_tensor(sinforge::images_to_rgb8(images, true).to(at::kCUDA, true));
+  EXPECT_TRUE(on_gpu.is_cuda());
+  EXPECT_TRUE(on_gpu.cpu().equal(sinforge::images_to_tensor(images)));
+}
+
 TEST(TensorImage, ToTensorRejectsMixedSizesAndBadImages) {
   const cv::Mat a(4, 5, CV_8UC3, cv::Scalar::all(1));
   const cv::Mat b(5, 4, CV_8UC3, cv::Scalar::all(1));

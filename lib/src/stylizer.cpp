@@ -86,8 +86,9 @@ class Pipeline {
     const at::Device device = net_.options().device;
     at::Tensor input;
     if (device.is_cuda()) {
-      // Pinned staging and an asynchronous upload on the current (side) stream.
-      input = images_to_tensor(images, /*pinned=*/true).to(device, /*non_blocking=*/true);
+      // The bytes, pinned, uploaded asynchronously on the current (side) stream and converted there: a
+      // quarter of float32's PCIe traffic, and no float conversion on this thread, which feeds the GPU.
+      input = rgb8_to_tensor(images_to_rgb8(images, /*pinned=*/true).to(device, /*non_blocking=*/true));
     } else {
       input = images_to_tensor(images);
     }

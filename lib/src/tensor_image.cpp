@@ -7,7 +7,10 @@
 
 namespace sinforge {
 
-at::Tensor images_to_tensor(const std::vector<cv::Mat>& rgb_images, bool pinned) {
+namespace {
+
+// One size, RGB uint8: what a batch tensor can hold. Throws std::invalid_argument naming the image.
+void check_batch(const std::vector<cv::Mat>& rgb_images) {
   if (rgb_images.empty()) throw std::invalid_argument("images_to_tensor: no images");
   const int h = rgb_images.front().rows;
   const int w = rgb_images.front().cols;
@@ -20,6 +23,38 @@ at::Tensor images_to_tensor(const std::vector<cv::Mat>& rgb_images, bool pinned)
                                           ", image 0 is ", w, "x", h, "; a batch needs one size"));
     }
   }
+}
+
+}  // namespace
+
+at::Tensor images_to_rgb8(const std::vector<cv::Mat>& rgb_images, bool pinned) {
+  check_batch(rgb_images);
+  const int h = rgb_images.front().rows, w = rgb_images.front().cols;
+  const int64_t n = static_cast<int64_t>(rgb_images.size());
+  at::Tensor out = at::empty({n, h, w, 3}, at::TensorOptions().dtype(at::kByte).pinned_memory(pinned));
+  uint8_t* base = out.data_ptr<uint8_t>();
+  const size_t row_bytes = static_cast<size_t>(w) * 3;
+  for (int64_t i = 0; i < n; ++i) {
+    const cv::Mat& m = rgb_images[static_cast<size_t>(i)];
+    uint8_t* dst = base + static_cast<size_t>(i) * h * row_bytes;
+    for (int y = 0; y < h; ++y) std::memcpy(dst + y * row_bytes, m.ptr<uint8_t>(y), row_bytes);
+  }
+  return out;
+}
+
+at::Tensor rgb8_to_tensor(const at::Tensor& nhwc_bytes) {
+  if (nhwc_bytes.dim() != 4 || nhwc_bytes.size(3) != 3 || nhwc_bytes.scalar_type() != at::kByte) {
+    throw std::invalid_argument(str_cat("rgb8_to_tensor: expects uint8 N x H x W x 3, got ",
+                                        nhwc_bytes.sizes(), " ", nhwc_bytes.scalar_type()));
+  }
+  const at::Tensor divisor = at::full({}, 255.0f, at::TensorOptions(at::kFloat).device(nhwc_bytes.device()));
+  return nhwc_bytes.permute({0, 3, 1, 2}).to(at::kFloat).div(divisor).contiguous();
+}
+
+at::Tensor images_to_tensor(const std::vector<cv::Mat>& rgb_images, bool pinned) {
+  check_batch(rgb_images);
+  const int h = rgb_images.front().rows;
+  const int w = rgb_images.front().cols;
   const int64_t n = static_cast<int64_t>(rgb_images.size());
   at::Tensor out = at::empty({n, 3, h, w}, at::TensorOptions().dtype(at::kFloat).pinned_memory(pinned));
   float* base = out.data_ptr<float>();
