@@ -135,7 +135,8 @@ struct Data {
   std::vector<std::vector<uint8_t>> jpegs;  // content files' bytes
   std::vector<cv::Mat> decoded;
   std::unique_ptr<StyleNetwork> net;
-  at::Tensor style_mean, style_std;  // [8, 512] on the device
+  std::unique_ptr<StyleNetwork> net_fused;  // on a GPU: the same weights with NetworkOptions::fuse_glue
+  at::Tensor style_mean, style_std;         // [8, 512] on the device
   fs::path scratch;
   int batch = 1;
   int threads = 1;
@@ -339,6 +340,15 @@ void register_recipe(Registrar& reg, const std::shared_ptr<Data>& data, const Re
     });
   });
   if (device.is_cuda()) {
+    // The same with ReLU, upsampling and reflection padding fused into one kernel between convolutions.
+    reg.add(p + "model_fused", [=](benchmark::State& st) {
+      const at::Tensor input = images_to_tensor(prepared).to(device);
+      timed_loop(st, device, batch, 0, [&] {
+        const at::Tensor f = data->net_fused->encoder()(input);
+        benchmark::DoNotOptimize(
+            data->net_fused->stylize_features(f, data->style_mean, data->style_std, index, 1.f));
+      });
+    });
     // The same with cuDNN's algorithm search on, which runs never do (network.h): the figure that shows
     // whether it would pay for this one fixed shape.
     reg.add(p + "model_autotuned", [=](benchmark::State& st) {
@@ -610,13 +620,15 @@ BenchReport run_bench(const BenchOptions& o) {
   net_options.precision = o.precision;
   net_options.channels_last = data->device.is_cuda();
   std::string weights = "random weights";
-  if (!o.vgg.empty()) {
-    data->net = std::make_unique<StyleNetwork>(load_encoder_weights(o.vgg), load_decoder_weights(o.decoder),
-                                               net_options);
-    weights = "weights " + o.vgg.filename().string() + " + " + o.decoder.filename().string();
-  } else {
-    data->net =
-        std::make_unique<StyleNetwork>(random_encoder_weights(1), random_decoder_weights(2), net_options);
+  const bool files = !o.vgg.empty();
+  const EncoderWeights encoder_weights = files ? load_encoder_weights(o.vgg) : random_encoder_weights(1);
+  const DecoderWeights decoder_weights = files ? load_decoder_weights(o.decoder) : random_decoder_weights(2);
+  if (files) weights = "weights " + o.vgg.filename().string() + " + " + o.decoder.filename().string();
+  data->net = std::make_unique<StyleNetwork>(encoder_weights, decoder_weights, net_options);
+  if (data->device.is_cuda()) {  // the fused glue (network.h), measured beside the eager network
+    NetworkOptions fused = net_options;
+    fused.fuse_glue = true;
+    data->net_fused = std::make_unique<StyleNetwork>(encoder_weights, decoder_weights, fused);
   }
   {
     // Eight paintings' statistics, as encode_paintings would make them.
@@ -679,7 +691,8 @@ namespace {
 // Encoder + decoder cost: 48 GFLOP per 224x224 image (REFERENCE.md section 4), scaled by pixels.
 double model_gflop_per_image(const std::string& figure) {
   for (const RecipeSpec& r : all_recipes()) {
-    if (figure == r.name + "/model" || figure == r.name + "/end_to_end")
+    if (figure == r.name + "/model" || figure == r.name + "/model_fused" ||
+        figure == r.name + "/model_autotuned" || figure == r.name + "/end_to_end")
       return 48.0 * (static_cast<double>(r.out_w) * r.out_h) / (224.0 * 224.0);
   }
   return 0;

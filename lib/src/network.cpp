@@ -11,6 +11,7 @@
 
 #include "sinforge/adain.h"
 #include "sinforge/error.h"
+#include "sinforge/reflect_pad.h"
 
 namespace sinforge {
 namespace {
@@ -36,6 +37,13 @@ ConvLayer to_device(const ConvLayer& layer, const NetworkOptions& options) {
 
 at::Tensor conv3x3_reflect(const at::Tensor& x, const ConvLayer& layer) {
   return at::conv2d(at::reflection_pad2d(x, {1, 1, 1, 1}), layer.weight, layer.bias);
+}
+
+bool pools_after(int conv) {
+  return contains(std::begin(kEncoderPoolAfter), std::end(kEncoderPoolAfter), conv);
+}
+bool upsamples_after(int conv) {
+  return contains(std::begin(kDecoderUpsampleAfter), std::end(kDecoderUpsampleAfter), conv);
 }
 
 at::Tensor prepare_input(const at::Tensor& images, const NetworkOptions& options) {
@@ -111,11 +119,21 @@ at::Tensor Encoder::operator()(const at::Tensor& images) const {
     x = at::conv2d(x, convs_[0].weight, convs_[0].bias);
     next = 1;
   }
+  if (options_.fuse_glue) {
+    // Each ReLU waits for the next padding (reflect_pad1), past a pooling if one comes between: ReLU and max
+    // pooling commute exactly.
+    bool pending_relu = false;
+    for (int i = 0; i < 9; ++i) {
+      const ConvLayer& conv = convs_[next++];
+      x = at::conv2d(reflect_pad1(x, pending_relu, false), conv.weight, conv.bias);
+      pending_relu = true;
+      if (pools_after(i)) x = at::max_pool2d(x, {2, 2}, {2, 2}, {0, 0}, {1, 1}, /*ceil_mode=*/true);
+    }
+    return x.relu_();
+  }
   for (int i = 0; i < 9; ++i) {
     x = conv3x3_reflect(x, convs_[next++]).relu_();
-    if (contains(std::begin(kEncoderPoolAfter), std::end(kEncoderPoolAfter), i)) {
-      x = at::max_pool2d(x, {2, 2}, {2, 2}, {0, 0}, {1, 1}, /*ceil_mode=*/true);
-    }
+    if (pools_after(i)) x = at::max_pool2d(x, {2, 2}, {2, 2}, {0, 0}, {1, 1}, /*ceil_mode=*/true);
   }
   return x;
 }
@@ -130,13 +148,20 @@ at::Tensor Decoder::operator()(const at::Tensor& features) const {
   at::Tensor x = features.to(options_.device, scalar_type(options_.precision));
   if (options_.channels_last) x = x.contiguous(at::MemoryFormat::ChannelsLast);
   const int last = static_cast<int>(convs_.size()) - 1;
+  if (options_.fuse_glue) {  // each ReLU and upsampling wait for the next padding (reflect_pad1)
+    bool pending_relu = false, pending_upsample = false;
+    for (int i = 0; i <= last; ++i) {
+      x = at::conv2d(reflect_pad1(x, pending_relu, pending_upsample), convs_[i].weight, convs_[i].bias);
+      pending_relu = true;
+      pending_upsample = upsamples_after(i);
+    }
+    return x;  // no activation after the last conv
+  }
   for (int i = 0; i <= last; ++i) {
     x = conv3x3_reflect(x, convs_[i]);
     if (i == last) break;  // no activation after the last conv
     x.relu_();
-    if (contains(std::begin(kDecoderUpsampleAfter), std::end(kDecoderUpsampleAfter), i)) {
-      x = at::upsample_nearest2d(x, {x.size(2) * 2, x.size(3) * 2});
-    }
+    if (upsamples_after(i)) x = at::upsample_nearest2d(x, {x.size(2) * 2, x.size(3) * 2});
   }
   return x;
 }

@@ -28,6 +28,10 @@ struct NetworkOptions {
   // ImageNet's tail of sizes) would stall tenths of a second, and on an H200 the tuned choice measured
   // slower even for sin224's one shape (docs/PERFORMANCE.md). Only for measuring (sinforge bench).
   bool conv_autotune = false;
+  // Between convolutions, ReLU + nearest x2 upsampling + reflection padding as one op (reflect_pad.h): one
+  // fused kernel on CUDA with channels-last. Computes the same function exactly (tested on the CPU, where it
+  // runs the kernel's index rule through LibTorch ops). Off until measured on a GPU (bench's model_fused).
+  bool fuse_glue = false;
 };
 
 // Applies options.conv_autotune to LibTorch's process-wide cuDNN setting (always off on the CPU). Every
