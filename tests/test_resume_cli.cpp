@@ -4,7 +4,6 @@
 // temporary file left.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/mount.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -153,14 +152,8 @@ TEST_F(ResumeCli, SigtermStopsWithinSecondsWithStatus143AndTheRerunCompletes) {
 TEST_F(ResumeCli, AFullDiskStopsCleanlyWithStatus1AndResumesOnceFixed) {
   const fs::path out = tmp_ / "out";
   fs::create_directories(out);
-  const bool mounted = mount("tmpfs", out.c_str(), "tmpfs", 0, "size=48k") == 0;
-  struct Unmount {
-    const fs::path& dir;
-    bool active;
-    ~Unmount() {
-      if (active) umount2(dir.c_str(), MNT_DETACH);
-    }
-  } unmount{out, mounted};
+  testing::SmallTmpfs disk(out, "48k");
+  const bool mounted = disk.mounted();
   const std::string fault = mounted ? "" : "SINFORGE_FAULT_WRITE_AFTER=6 ";
   const auto full = testing::run_command(fault + run_line("--out " + quote(out)));
   EXPECT_EQ(full.exit_code, 1) << full.output;
@@ -168,7 +161,7 @@ TEST_F(ResumeCli, AFullDiskStopsCleanlyWithStatus1AndResumesOnceFixed) {
   EXPECT_NE(full.output.find("run the same command again"), std::string::npos) << full.output;
   EXPECT_LT(images_below(out).size(), images_below(reference()).size());
   if (mounted) {
-    ASSERT_EQ(mount("tmpfs", out.c_str(), "tmpfs", MS_REMOUNT, "size=16m"), 0);
+    ASSERT_TRUE(disk.grow("16m"));
   }
   const auto rerun = sinforge("--out " + quote(out));
   EXPECT_EQ(rerun.exit_code, 0) << rerun.output;

@@ -1,6 +1,7 @@
 // Helpers shared by the test files: temporary folders, running commands, the reference Python.
 #pragma once
 
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -68,6 +69,28 @@ inline CommandResult run_reference(const std::string& script, const std::string&
   return run_command(quote(python()) + " " + quote(source_dir() / "tests" / "reference" / script) + " " +
                      args);
 }
+
+// A small tmpfs over dir for the full-disk tests, unmounted at scope exit. Mounting needs privileges: where
+// it fails, mounted() is false and a test falls back to the write-fault seam (SINFORGE_FAULT_WRITE_AFTER).
+class SmallTmpfs {
+ public:
+  SmallTmpfs(const std::filesystem::path& dir, const std::string& size)
+      : dir_(dir), mounted_(mount("tmpfs", dir.c_str(), "tmpfs", 0, ("size=" + size).c_str()) == 0) {}
+  ~SmallTmpfs() {
+    if (mounted_) umount2(dir_.c_str(), MNT_DETACH);
+  }
+  SmallTmpfs(const SmallTmpfs&) = delete;
+  SmallTmpfs& operator=(const SmallTmpfs&) = delete;
+  bool mounted() const { return mounted_; }
+  // Makes room (the disk "fixed"), keeping what is on it.
+  bool grow(const std::string& size) {
+    return mount("tmpfs", dir_.c_str(), "tmpfs", MS_REMOUNT, ("size=" + size).c_str()) == 0;
+  }
+
+ private:
+  std::filesystem::path dir_;
+  bool mounted_;
+};
 
 // Starts a shell command line in the background (output discarded); returns the pid of the program it
 // execs, for the tests that signal a run (SIGKILL, SIGTERM) while it works.

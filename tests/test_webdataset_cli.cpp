@@ -4,7 +4,6 @@
 // once across all tars, no temporary and no partial tar under a final name.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/mount.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -275,14 +274,8 @@ TEST_F(WebDatasetCli, ThreeShardsWriteDisjointTarSeriesWhoseUnionIsOneRun) {
 TEST_F(WebDatasetCli, AFullDiskStopsCleanlyWithNoPartialTarUnderAFinalName) {
   const fs::path out = tmp_ / "out";
   fs::create_directories(out);
-  const bool mounted = mount("tmpfs", out.c_str(), "tmpfs", 0, "size=96k") == 0;
-  struct Unmount {
-    const fs::path& dir;
-    bool active;
-    ~Unmount() {
-      if (active) umount2(dir.c_str(), MNT_DETACH);
-    }
-  } unmount{out, mounted};
+  testing::SmallTmpfs disk(out, "96k");
+  const bool mounted = disk.mounted();
   const std::string fault = mounted ? "" : "SINFORGE_FAULT_WRITE_AFTER=11 ";
   const auto full = testing::run_command(fault + run_line("--out " + quote(out)));
   EXPECT_EQ(full.exit_code, 1) << full.output;
@@ -295,7 +288,7 @@ TEST_F(WebDatasetCli, AFullDiskStopsCleanlyWithNoPartialTarUnderAFinalName) {
   for (const ManifestEntry& e : read_manifests(out)) EXPECT_EQ(kept.count(e.output), 1u) << e.output;
   EXPECT_EQ(count_temporaries(out), 0u);
   if (mounted) {
-    ASSERT_EQ(mount("tmpfs", out.c_str(), "tmpfs", MS_REMOUNT, "size=16m"), 0);
+    ASSERT_TRUE(disk.grow("16m"));
   }
   const auto rerun = sinforge("--out " + quote(out));
   EXPECT_EQ(rerun.exit_code, 0) << rerun.output;
