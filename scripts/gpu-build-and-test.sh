@@ -65,7 +65,7 @@ if [ -n "$CUOBJDUMP" ]; then
 fi
 # Which OpenMP runtimes and C++ libraries the programs load: two OpenMP runtimes in one process is a
 # candidate cause of the crashes (issue 9).
-for bin in "$BUILD/sinforge" "$BUILD/tests/sinforge_tests"; do
+for bin in "$BUILD/sinforge" "$BUILD/tests/sinforge_tests" "$BUILD/tests/sinforge_cli_tests"; do
   echo "== $bin"; ldd "$bin" | grep -E 'omp|stdc\+\+|torch_cpu|c10\.so|gcc_s'
 done > "$OUT/ldd.txt" 2>&1
 
@@ -89,7 +89,12 @@ if [ "${SKIP_TESTS:-0}" != 1 ]; then
     # A crashed test again, alone, under cuda-gdb.
     crashed=$(sed -n '/The following tests FAILED/,$p' "$OUT/tests.txt" | grep -m1 -E 'SEGFAULT|Exception|Child aborted' |
                 sed -E 's/^\s+[0-9]+ - ([^ ]+).*/\1/')
-    [ -n "$crashed" ] && backtrace_of tests "$BUILD/tests/sinforge_tests" --gtest_filter="$crashed"
+    if [ -n "$crashed" ]; then  # the unit or the CLI binary, whichever lists it
+      tests_bin="$BUILD/tests/sinforge_tests"
+      "$tests_bin" --gtest_list_tests --gtest_filter="$crashed" 2>/dev/null | grep -q '^  ' ||
+        tests_bin="$BUILD/tests/sinforge_cli_tests"
+      backtrace_of tests "$tests_bin" --gtest_filter="$crashed"
+    fi
   else
     verdict+=("tests: $summary ($skipped skipped)")
   fi

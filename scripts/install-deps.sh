@@ -12,7 +12,7 @@
 set -euo pipefail
 
 TORCH_VERSION="${SINFORGE_TORCH_VERSION:-2.15.0}"
-PILLOW_VERSION="12.3.0"  # Pillow 12 resizes as the published tools did (see lib/src/resize.cpp)
+PILLOW_VERSION="12.3.0"  # Pillow 12 resizes as the published tools did (see lib/src/image/resize.cpp)
 WEBDATASET_VERSION="1.0.2"  # reads the tars of --output-layout webdataset in the tests, as training code would
 CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/sinforge"
 VENV="${SINFORGE_VENV:-$CACHE_ROOT/venv}"

@@ -6,17 +6,16 @@
 #include <string>
 
 #include "commands.h"
-#include "sinforge/bench.h"
-#include "sinforge/error.h"
-#include "sinforge/log.h"
+#include "run_flags.h"
+#include "sinforge/core/error.h"
+#include "sinforge/core/log.h"
+#include "sinforge/tools/bench.h"
 
 namespace sinforge::cli {
 
-int bench_command(int argc, char** argv) {
-  cxxopts::Options cli(
-      "sinforge bench",
-      "Images per second of each stage of a run alone and end to end, per recipe, on synthetic "
-      "data (random weights, generated JPEGs) unless --content/--vgg/--decoder name real data.");
+namespace {
+
+void add_bench_flags(cxxopts::Options& cli) {
   // clang-format off
   cli.add_options()
       ("device", "auto, cpu, cuda or cuda:I", cxxopts::value<std::string>()->default_value("auto"))
@@ -38,14 +37,9 @@ int bench_command(int argc, char** argv) {
       ("log-level", "debug, info, warn, error or off", cxxopts::value<std::string>()->default_value("info"))
       ("h,help", "print this help");
   // clang-format on
-  const cxxopts::ParseResult r = cli.parse(argc, argv);
-  if (r.count("help") != 0) {
-    std::cout << cli.help() << '\n';
-    return kExitOk;
-  }
-  if (!r.unmatched().empty()) throw UsageError("unexpected argument '" + r.unmatched()[0] + "'");
-  log::set_level(log::parse_level(r["log-level"].as<std::string>()));
+}
 
+BenchOptions read_bench_flags(const cxxopts::ParseResult& r) {
   BenchOptions o;
   o.device = r["device"].as<std::string>();
   o.precision = parse_precision(r["precision"].as<std::string>());
@@ -63,7 +57,26 @@ int bench_command(int argc, char** argv) {
   o.filter = r["filter"].as<std::string>();
   if (o.end_to_end_images < 0) throw UsageError("--end-to-end-images must be 0 (default) or positive");
   if (!(o.min_time > 0)) throw UsageError("--min-time must be positive");
+  return o;
+}
 
+void write_json(const BenchReport& report, const std::string& path) {
+  std::ofstream out(path);
+  out << to_json(report).dump(2) << '\n';
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+}  // namespace
+
+int bench_command(int argc, char** argv) {
+  cxxopts::Options cli(
+      "sinforge bench",
+      "Images per second of each stage of a run alone and end to end, per recipe, on synthetic "
+      "data (random weights, generated JPEGs) unless --content/--vgg/--decoder name real data.");
+  add_bench_flags(cli);
+  cxxopts::ParseResult r;
+  if (!parse_command_line(cli, argc, argv, r)) return kExitOk;
+  const BenchOptions o = read_bench_flags(r);
   if (r.count("write-data") != 0) {
     if (o.mixed_images < 1 || o.paintings < 1)
       throw UsageError("--write-data needs --mixed-images and --paintings");
@@ -73,12 +86,7 @@ int bench_command(int argc, char** argv) {
   }
   const BenchReport report = run_bench(o);
   print_report(report, std::cout);
-  if (r.count("json") != 0) {
-    const std::string path = r["json"].as<std::string>();
-    std::ofstream out(path);
-    out << to_json(report).dump(2) << '\n';
-    if (!out) throw std::runtime_error("cannot write " + path);
-  }
+  if (r.count("json") != 0) write_json(report, r["json"].as<std::string>());
   return kExitOk;
 }
 

@@ -7,9 +7,9 @@
 
 #include "commands.h"
 #include "run_flags.h"
-#include "sinforge/error.h"
-#include "sinforge/log.h"
-#include "sinforge/preview.h"
+#include "sinforge/core/error.h"
+#include "sinforge/core/log.h"
+#include "sinforge/tools/preview.h"
 
 namespace sinforge::cli {
 

@@ -6,14 +6,14 @@
 
 #include "commands.h"
 #include "run_flags.h"
-#include "sinforge/error.h"
-#include "sinforge/log.h"
-#include "sinforge/network.h"
-#include "sinforge/records.h"
-#include "sinforge/run.h"
-#include "sinforge/shard.h"
-#include "sinforge/stop.h"
-#include "sinforge/webdataset.h"
+#include "sinforge/core/error.h"
+#include "sinforge/core/log.h"
+#include "sinforge/core/stop.h"
+#include "sinforge/model/network.h"
+#include "sinforge/output/webdataset.h"
+#include "sinforge/pipeline/run.h"
+#include "sinforge/plan/shard.h"
+#include "sinforge/records/records.h"
 
 namespace sinforge::cli {
 namespace {

@@ -9,13 +9,13 @@
 
 #include "commands.h"
 #include "run_flags.h"
-#include "sinforge/classifier.h"
-#include "sinforge/cue_conflict.h"
-#include "sinforge/device.h"
-#include "sinforge/error.h"
-#include "sinforge/shape_bias.h"
-#include "sinforge/shape_bias_plot.h"
-#include "sinforge/shape_bias_report.h"
+#include "sinforge/core/device.h"
+#include "sinforge/core/error.h"
+#include "sinforge/shape_bias/classifier.h"
+#include "sinforge/shape_bias/cue_conflict.h"
+#include "sinforge/shape_bias/shape_bias.h"
+#include "sinforge/shape_bias/shape_bias_plot.h"
+#include "sinforge/shape_bias/shape_bias_report.h"
 
 namespace sinforge::cli {
 namespace {

@@ -8,23 +8,14 @@
 
 #include "commands.h"
 #include "run_flags.h"
-#include "sinforge/error.h"
-#include "sinforge/log.h"
-#include "sinforge/preset.h"
-#include "sinforge/scan.h"
-#include "sinforge/style_bank_file.h"
-#include "sinforge/weights_locator.h"
+#include "sinforge/core/error.h"
+#include "sinforge/core/log.h"
+#include "sinforge/plan/preset.h"
+#include "sinforge/plan/scan.h"
+#include "sinforge/records/style_bank_file.h"
+#include "sinforge/weights/weights_locator.h"
 
 namespace sinforge::cli {
-namespace {
-
-std::optional<std::filesystem::path> optional_path(const cxxopts::ParseResult& r, const std::string& name) {
-  if (r.count(name) == 0) return std::nullopt;
-  return std::filesystem::path(r[name].as<std::string>());
-}
-
-}  // namespace
-
 int styles_command(int argc, char** argv) {
   cxxopts::Options cli("sinforge styles",
                        "Encode every painting below --styles once into a style bank file.");
@@ -48,18 +39,14 @@ int styles_command(int argc, char** argv) {
   // clang-format on
   cxxopts::ParseResult r;
   if (!parse_command_line(cli, argc, argv, r)) return kExitOk;
-  const auto require = [&](const char* name) {
-    if (r.count(name) == 0) throw UsageError(std::string("--") + name + " is required");
-    return std::filesystem::path(r[name].as<std::string>());
-  };
   // The recipe comes the way `run` reads it (preset, then explicit flags), so both agree on the bank.
   RunOptions o;
   if (r.count("preset") != 0) apply_preset(resolve_preset(r["preset"].as<std::string>()), o);
   apply_style_flags(r, o);
   if (r.count("extensions") != 0) o.extensions = parse_extensions(r["extensions"].as<std::string>());
   StyleBankJob job;
-  job.styles_dir = require("styles");
-  job.file = require("out");
+  job.styles_dir = required_path(r, "styles");
+  job.file = required_path(r, "out");
   if (!std::filesystem::is_directory(job.styles_dir))
     throw UsageError("--styles " + job.styles_dir.string() + ": no such folder");
   if (std::filesystem::is_directory(job.file))
@@ -68,9 +55,9 @@ int styles_command(int argc, char** argv) {
     throw UsageError("--style-size and --style-min-size must be >= 0");
   job.recipe = style_recipe(o);
   job.extensions = o.extensions;
-  job.device = r["device"].as<std::string>();
-  job.precision = parse_precision(r["precision"].as<std::string>());
-  job.threads = r["threads"].as<int>();
+  job.session = {r["device"].as<std::string>(), parse_precision(r["precision"].as<std::string>()),
+                 r["threads"].as<int>(), false};
+  check_session_options(job.session);
   const WeightPaths weights = locate_weights(optional_path(r, "vgg"), optional_path(r, "decoder"));
   job.vgg = weights.vgg;
   job.decoder = weights.decoder;

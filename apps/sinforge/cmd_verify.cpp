@@ -4,13 +4,13 @@
 
 #include <iostream>
 #include <string>
-#include <thread>
 
 #include "commands.h"
 #include "run_flags.h"
-#include "sinforge/error.h"
-#include "sinforge/log.h"
-#include "sinforge/verify.h"
+#include "sinforge/core/error.h"
+#include "sinforge/core/log.h"
+#include "sinforge/core/thread_pool.h"
+#include "sinforge/tools/verify.h"
 
 namespace sinforge::cli {
 
@@ -27,10 +27,9 @@ int verify_command(int argc, char** argv) {
   if (!parse_command_line(cli, argc, argv, r)) return kExitOk;
   if (r.count("out") == 0) throw UsageError("--out is required");
   const int threads = r["threads"].as<int>();
-  if (threads < 0) throw UsageError("--threads must be 0 (every core) or positive");
+  check_thread_flag(threads);
 
-  ThreadPool pool(threads > 0 ? static_cast<size_t>(threads)
-                              : std::max(1u, std::thread::hardware_concurrency()));
+  ThreadPool pool(worker_count(threads));
   const VerifyReport report = verify_output(r["out"].as<std::string>(), pool);
   for (const VerifyProblem& p : report.problems)
     std::cout << p.kind << ": " << p.path << ": " << p.reason << '\n';

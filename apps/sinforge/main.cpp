@@ -6,8 +6,8 @@
 #include <string>
 
 #include "commands.h"
-#include "sinforge/error.h"
-#include "sinforge/version.h"
+#include "sinforge/core/error.h"
+#include "sinforge/core/version.h"
 
 namespace {
 

@@ -3,23 +3,15 @@
 #include <iostream>
 #include <optional>
 
-#include "sinforge/error.h"
-#include "sinforge/log.h"
-#include "sinforge/network.h"
-#include "sinforge/preset.h"
-#include "sinforge/recipe.h"
-#include "sinforge/scan.h"
-#include "sinforge/weights_locator.h"
+#include "sinforge/core/error.h"
+#include "sinforge/core/log.h"
+#include "sinforge/image/recipe.h"
+#include "sinforge/model/network.h"
+#include "sinforge/plan/preset.h"
+#include "sinforge/plan/scan.h"
+#include "sinforge/weights/weights_locator.h"
 
 namespace sinforge::cli {
-namespace {
-
-std::optional<std::filesystem::path> optional_path(const cxxopts::ParseResult& r, const std::string& name) {
-  if (r.count(name) == 0) return std::nullopt;
-  return std::filesystem::path(r[name].as<std::string>());
-}
-
-}  // namespace
 
 void add_shared_run_flags(cxxopts::Options& cli) {
   // clang-format off
@@ -94,6 +86,11 @@ void locate_weight_flags(const cxxopts::ParseResult& r, RunOptions& o) {
   const WeightPaths weights = locate_weights(optional_path(r, "vgg"), optional_path(r, "decoder"));
   o.vgg = weights.vgg;
   o.decoder = weights.decoder;
+}
+
+std::optional<std::filesystem::path> optional_path(const cxxopts::ParseResult& r, const std::string& name) {
+  if (r.count(name) == 0) return std::nullopt;
+  return std::filesystem::path(r[name].as<std::string>());
 }
 
 }  // namespace sinforge::cli

@@ -4,9 +4,10 @@
 
 #include <cxxopts.hpp>
 
+#include <optional>
 #include <string>
 
-#include "sinforge/run.h"
+#include "sinforge/pipeline/run.h"
 
 namespace sinforge::cli {
 
@@ -28,6 +29,9 @@ RunOptions read_shared_run_flags(const cxxopts::ParseResult& r);
 // Resolves --vgg/--decoder (weights_locator.h) into o; call after the other flags were validated, so a
 // bad flag is reported even when the weights are missing too.
 void locate_weight_flags(const cxxopts::ParseResult& r, RunOptions& o);
+
+// A path-valued flag when it was given.
+std::optional<std::filesystem::path> optional_path(const cxxopts::ParseResult& r, const std::string& name);
 
 // A required path-valued flag; UsageError "--NAME is required" otherwise.
 std::filesystem::path required_path(const cxxopts::ParseResult& r, const char* name);

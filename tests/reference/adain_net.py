@@ -1,5 +1,5 @@
 """The AdaIN network as the published pytorch-AdaIN defines it, written from the layer table in
-shared/REFERENCE.md section 1. The test suite's reference: it runs on the same random weights as
+docs/REFERENCE.md section 1. The test suite's reference: it runs on the same random weights as
 sinforge and must agree with it. Nothing here is used at run time."""
 import torch
 import torch.nn as nn

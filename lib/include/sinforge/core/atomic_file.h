@@ -1,0 +1,25 @@
+// Files that appear whole or not at all. A writer fills a temporary beside the target, fsyncs it and renames
+// it over the target, so a reader (or a resumed run after a kill) sees the old file or the complete new one,
+// never a torn one. The temporaries' names follow one format, owned here: a resumed run recognises the
+// leftovers of a killed one (resume.h, tar_resume.h) by is_atomic_temporary, not by its own parsing.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+
+namespace sinforge {
+
+// The temporary for target's file name: ".<name>.tmp-<pid>-<counter>", unique per process and call.
+std::string atomic_temporary_name(const std::string& target_name);
+
+// Whether a file name is such a temporary; if so, sets target_name to <name>.
+bool is_atomic_temporary(const std::string& file_name, std::string* target_name = nullptr);
+
+// Writes bytes to target atomically: the temporary in the same folder, fsync, rename. Creates missing
+// parent folders. On failure the temporary is removed and std::runtime_error names the path and the OS
+// error.
+void write_file_atomic(const std::filesystem::path& target, std::span<const uint8_t> bytes);
+
+}  // namespace sinforge

@@ -1,0 +1,48 @@
+// Decoding and encoding images. Every image in the library is an RGB uint8 cv::Mat (CV_8UC3, R first).
+// Decoding follows PIL's Image.open(p).convert('RGB') as the reference tools used it: the format is told
+// by content, EXIF orientation is ignored, grayscale is replicated, alpha is dropped (not composited).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+namespace sinforge {
+
+struct DecodeLimits {
+  // Largest width * height accepted, checked from the file's header before any pixel is allocated.
+  // PIL's Image.MAX_IMAGE_PIXELS (it raises DecompressionBombError at twice that; here the cap is hard).
+  int64_t max_pixels = 178956970;
+};
+
+// Decodes JPEG, PNG and whatever else OpenCV's imgcodecs reads. Throws DecodeError naming
+// name_for_errors and the reason (empty, truncated, not an image, over the pixel cap).
+cv::Mat decode_image(std::span<const uint8_t> bytes, const std::string& name_for_errors,
+                     const DecodeLimits& limits = {});
+// Reads the whole file and decodes it; a file that cannot be read also throws DecodeError.
+cv::Mat read_image(const std::filesystem::path& path, const DecodeLimits& limits = {});
+
+// The largest libjpeg DCT scaling (1, 2, 4 or 8) that keeps a width x height JPEG at least min_side pixels
+// on both sides once decoded (libjpeg rounds the scaled size up). min_side 0: 1 (full size).
+int jpeg_reduction(int64_t width, int64_t height, int min_side);
+
+// As decode_image/read_image, but a JPEG is decoded at reduced scale (OpenCV's IMREAD_REDUCED_COLOR_2/4/8,
+// which libjpeg computes in the DCT domain) when it stays at least min_side on both sides: a painting of
+// tens of megapixels that the recipe shrinks anyway then costs a fraction of the time and memory. The
+// result is not bit-exact with a full decode followed by the same resize (close: see the README). Other
+// formats decode at full size. The pixel cap applies to the file's full size, read from its header.
+cv::Mat decode_image_reduced(std::span<const uint8_t> bytes, const std::string& name_for_errors, int min_side,
+                             const DecodeLimits& limits = {});
+cv::Mat read_image_reduced(const std::filesystem::path& path, int min_side, const DecodeLimits& limits = {});
+
+enum class ImageFormat { kJpeg, kPng };
+
+// JPEG: baseline, 4:2:0 chroma subsampling (Pillow's default), quality 1..100 (Pillow's default is 75).
+// PNG: lossless, 8-bit RGB; jpeg_quality is ignored. Throws std::invalid_argument on a non-RGB8 image.
+std::vector<uint8_t> encode_image(const cv::Mat& rgb, ImageFormat format, int jpeg_quality = 75);
+
+}  // namespace sinforge

@@ -1,0 +1,82 @@
+// `sinforge run`: stylize a folder tree of content images with a folder tree of paintings.
+// Data flows one way: scan -> plan -> decode -> model -> encode -> write.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "sinforge/image/image_io.h"
+#include "sinforge/image/recipe.h"
+#include "sinforge/model/network.h"
+#include "sinforge/model/session.h"
+#include "sinforge/output/webdataset.h"
+#include "sinforge/pipeline/size_batcher.h"
+#include "sinforge/records/records.h"
+
+namespace sinforge {
+
+struct RunOptions {
+  std::filesystem::path content_dir;
+  std::filesystem::path styles_dir;
+  std::filesystem::path out_dir;
+  std::filesystem::path vgg;  // resolved weight files (see weights_locator.h)
+  std::filesystem::path decoder;
+  size_t num_styles = 1;
+  float alpha = 1.f;
+  int content_size = 0;  // shorter side; 0 keeps the size
+  int style_size = 512;  // shorter side; 0 keeps the size
+  int crop = 0;          // centre crop of the content after resizing; 0: none
+  int output_size = 0;   // shrink each (square) result to NxN by area averaging after stylization; 0: keep
+  StyleCrop style_crop = StyleCrop::kNone;  // kSquare: paintings cropped to their centred square first
+  ResampleFilter style_filter = ResampleFilter::kBilinear;
+  int style_min_size = 0;            // paintings under this on a side are excluded; 0: none
+  std::filesystem::path style_bank;  // the paintings' statistics file; empty: <out>/sinforge.styles.bank
+  uint64_t seed = 0;
+  ImageFormat format = ImageFormat::kJpeg;
+  int quality = 75;  // Pillow's default, as the reference tools write
+  std::string device = "auto";
+  Precision precision = Precision::kFp32;
+  int batch_size = 0;  // 0: auto, default_batch_size(device) (device_memory.h)
+  std::vector<std::string> extensions = {"jpg", "jpeg", "png"};
+  int threads = 0;         // 0: every core
+  ShardId shard;           // which part of the content list this process does (shard.h)
+  bool overwrite = false;  // recompute every output, even with other settings recorded (run_settings.h)
+  double progress_interval = 30;  // seconds between progress log lines when stderr is no terminal; 0: none
+  OutputLayout layout = OutputLayout::kFolder;  // folder tree, or WebDataset tar shards (webdataset.h)
+  uint64_t tar_size = 1000000000;       // webdataset: a tar is committed once it holds this many bytes
+  std::string tar_prefix = "sinforge";  // webdataset: tars are <out>/<prefix>-<shard>-<NNNNNN>.tar
+};
+
+// Every check that can be made before work starts; throws UsageError naming the flag.
+void validate(const RunOptions& options);
+// The parts of validate that the commands reading run's flags (preview) share: --content, --styles and
+// --extensions; the recipe's --alpha, --content-size, --style-size and --crop.
+void validate_inputs(const RunOptions& options);
+void validate_recipe(const RunOptions& options);
+
+// The session (session.h) the options ask for: device, precision, threads.
+SessionOptions session_options(const RunOptions& options);
+
+// The recipes the options describe (recipe.h).
+ContentRecipe content_recipe(const RunOptions& options);
+StyleRecipe style_recipe(const RunOptions& options);
+
+struct RunSummary {
+  size_t contents = 0;          // content images found
+  size_t paintings = 0;         // usable paintings
+  size_t written = 0;           // output images written (webdataset: in committed tars)
+  size_t skipped_contents = 0;  // listed with their reasons in the output folder's records (records.h)
+  size_t skipped_paintings = 0;
+  size_t resumed_contents = 0;      // done by an earlier run of the same command (resume.h)
+  int batch_size = 0;               // the batch size used (auto resolved)
+  BatchingStats batching;           // how full the content batches were (size_batcher.h)
+  double paintings_per_second = 0;  // style bank encoding rate; 0 when the bank was read from its file
+  int stop_signal = 0;              // non-zero: stopped early by this signal (stop.h); resumable
+  double seconds = 0;
+};
+
+RunSummary run_stylize(const RunOptions& options);
+
+}  // namespace sinforge

@@ -1,0 +1,30 @@
+// The plan of a run: for every content image, its paintings and its output files.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <vector>
+
+namespace sinforge {
+
+struct PlannedContent {
+  std::filesystem::path relative;              // relative to the content folder
+  std::vector<size_t> paintings;               // indices into the style bank, one per style
+  std::vector<std::filesystem::path> outputs;  // relative to the output folder, one per painting
+};
+
+struct PlanSettings {
+  uint64_t seed = 0;
+  size_t num_styles = 1;
+  bool png = false;
+};
+
+// Pairs every content image with paintings (pairing.h) and names its outputs (output_relative_path). Two
+// inputs never share an output: the later one in the list's order keeps its own extension in the name
+// (a.jpg and a.png with --format png: a.png and a.png.png; with several styles a.png-stylized-<label>.png),
+// and should even that be taken, "-2", "-3", ... follow before the extension.
+std::vector<PlannedContent> plan_outputs(const std::vector<std::filesystem::path>& contents,
+                                         const std::vector<std::filesystem::path>& paintings,
+                                         const PlanSettings& settings);
+
+}  // namespace sinforge

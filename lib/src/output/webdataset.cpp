@@ -1,0 +1,214 @@
+#include "sinforge/output/webdataset.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <span>
+
+#include "sinforge/core/atomic_file.h"
+#include "sinforge/core/error.h"
+#include "sinforge/core/log.h"
+#include "sinforge/image/image_io.h"
+
+namespace sinforge {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool all_digits(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
+}
+
+// "<prefix>-<shard>-<number>.tar" split from the end (the prefix may hold dashes); false if not that shape.
+bool split_tar_name(const std::string& name, std::string& prefix, std::string& shard, std::string& number) {
+  if (!name.ends_with(".tar")) return false;
+  const std::string stem = name.substr(0, name.size() - 4);
+  const size_t last = stem.rfind('-');
+  if (last == std::string::npos || last == 0) return false;
+  const size_t middle = stem.rfind('-', last - 1);
+  if (middle == std::string::npos || middle == 0) return false;
+  prefix = stem.substr(0, middle);
+  shard = stem.substr(middle + 1, last - middle - 1);
+  number = stem.substr(last + 1);
+  return all_digits(shard) && all_digits(number) && number.size() >= 6;
+}
+
+}  // namespace
+
+bool parse_output_layout(const std::string& text, OutputLayout& layout) {
+  if (text == "folder") {
+    layout = OutputLayout::kFolder;
+  } else if (text == "webdataset") {
+    layout = OutputLayout::kWebDataset;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+std::string to_string(OutputLayout layout) {
+  return layout == OutputLayout::kWebDataset ? "webdataset" : "folder";
+}
+
+uint64_t parse_byte_size(const std::string& text) {
+  const auto bad = [&] {
+    return UsageError("--tar-size must be a positive size in bytes such as 1G, 500M or 1GiB, got '" + text +
+                      "'");
+  };
+  size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits])) != 0) ++digits;
+  if (digits == 0 || digits > 15) throw bad();
+  std::string unit = text.substr(digits);
+  if (unit.ends_with("B") || unit.ends_with("b")) unit.pop_back();
+  static const std::pair<const char*, uint64_t> units[] = {{"", 1},
+                                                           {"k", 1000},
+                                                           {"K", 1000},
+                                                           {"M", 1000000},
+                                                           {"G", 1000000000},
+                                                           {"Ki", uint64_t{1} << 10},
+                                                           {"Mi", uint64_t{1} << 20},
+                                                           {"Gi", uint64_t{1} << 30}};
+  for (const auto& [name, factor] : units) {
+    if (unit != name) continue;
+    const uint64_t value = std::stoull(text.substr(0, digits)) * factor;
+    if (value == 0) throw bad();
+    return value;
+  }
+  throw bad();
+}
+
+std::string sample_key(const fs::path& planned_output) {
+  fs::path stem = planned_output;
+  stem.replace_extension();
+  std::string key;
+  for (const char c : stem.generic_string()) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) != 0 || c == '-') {
+      key += c;
+    } else if (c == '/') {
+      key += "_s";
+    } else if (c == '.') {
+      key += "_d";
+    } else if (c == '_') {
+      key += "__";
+    } else {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%02x", u);
+      key += std::string("_x") + hex;
+    }
+  }
+  return key;
+}
+
+std::vector<std::string> class_names(const std::vector<fs::path>& contents) {
+  std::set<std::string> names;
+  for (const fs::path& c : contents) {
+    if (std::distance(c.begin(), c.end()) > 1) names.insert(c.begin()->string());
+  }
+  return {names.begin(), names.end()};  // std::set sorts bytewise: UTF-8 in code point order, as Python
+}
+
+std::optional<size_t> class_index(const std::vector<std::string>& names, const fs::path& content_relative) {
+  if (std::distance(content_relative.begin(), content_relative.end()) < 2) return std::nullopt;
+  const std::string top = content_relative.begin()->string();
+  const auto it = std::lower_bound(names.begin(), names.end(), top);
+  if (it == names.end() || *it != top) return std::nullopt;
+  return static_cast<size_t>(it - names.begin());
+}
+
+fs::path classes_path(const fs::path& out_dir) { return out_dir / "classes.txt"; }
+
+void write_classes(const fs::path& out_dir, const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& n : names) text += n + '\n';
+  write_file_atomic(classes_path(out_dir),
+                    std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+}
+
+std::vector<std::string> read_classes(const fs::path& out_dir) {
+  std::ifstream in(classes_path(out_dir));
+  std::vector<std::string> names;
+  for (std::string line; std::getline(in, line);) names.push_back(line);
+  return names;
+}
+
+std::string tar_file_name(const std::string& prefix, size_t shard, uint64_t number) {
+  char digits[32];
+  std::snprintf(digits, sizeof digits, "%06llu", static_cast<unsigned long long>(number));
+  return str_cat(prefix, "-", shard, "-", digits, ".tar");
+}
+
+bool is_series_tar(const std::string& name, const std::string& prefix, size_t shard, uint64_t* number) {
+  std::string p, s, n;
+  if (!split_tar_name(name, p, s, n) || p != prefix || s != std::to_string(shard)) return false;
+  if (number != nullptr) *number = std::stoull(n);
+  return true;
+}
+
+bool is_prefix_tar(const std::string& name, const std::string& prefix) {
+  std::string p, s, n;
+  return split_tar_name(name, p, s, n) && p == prefix;
+}
+
+std::vector<fs::path> series_tars(const fs::path& out_dir, const std::string& prefix, size_t shard) {
+  std::vector<std::pair<uint64_t, fs::path>> found;
+  if (!fs::is_directory(out_dir)) return {};
+  for (const auto& e : fs::directory_iterator(out_dir)) {
+    uint64_t number = 0;
+    if (e.is_regular_file() && is_series_tar(e.path().filename().string(), prefix, shard, &number)) {
+      found.emplace_back(number, e.path());
+    }
+  }
+  std::sort(found.begin(), found.end());
+  std::vector<fs::path> tars;
+  for (auto& [number, path] : found) tars.push_back(std::move(path));
+  return tars;
+}
+
+uint64_t next_tar_number(const fs::path& out_dir, const std::string& prefix, size_t shard) {
+  uint64_t next = 0;
+  for (const fs::path& tar : series_tars(out_dir, prefix, shard)) {
+    uint64_t number = 0;
+    is_series_tar(tar.filename().string(), prefix, shard, &number);
+    next = std::max(next, number + 1);
+  }
+  return next;
+}
+
+std::string dali_index(const std::vector<TarMember>& members) {
+  std::vector<std::string> lines;
+  std::string last_key;
+  for (const TarMember& m : members) {
+    std::string key, ext;
+    if (!split_member_name(m.name, key, ext)) continue;  // never written: every member has an extension
+    const std::string component = str_cat(ext, " ", m.data_offset, " ", m.size, " ", m.name);
+    if (lines.empty() || key != last_key) {
+      lines.push_back(component);
+    } else {
+      lines.back() += " " + component;
+    }
+    last_key = key;
+  }
+  std::string text = str_cat("v1.2 ", lines.size(), "\n");
+  for (const std::string& line : lines) text += line + '\n';
+  return text;
+}
+
+fs::path dali_index_path(const fs::path& tar) {
+  fs::path idx = tar;
+  idx.replace_extension(".idx");
+  return idx;
+}
+
+bool split_member_name(const std::string& name, std::string& key, std::string& ext) {
+  const size_t slash = name.rfind('/');
+  const size_t dot = name.find('.', slash == std::string::npos ? 0 : slash + 1);
+  if (dot == std::string::npos) return false;
+  key = name.substr(0, dot);
+  ext = name.substr(dot + 1);
+  return true;
+}
+
+}  // namespace sinforge

@@ -1,0 +1,393 @@
+// `sinforge run`, start to end: validate, load weights, scan, encode the paintings once (style_bank), plan
+// the pairs and names (plan), stylize the contents (stylizer) and write (output_writer).
+#include "sinforge/pipeline/run.h"
+
+#include <ATen/Context.h>
+#include <ATen/Parallel.h>
+#include <c10/core/InferenceMode.h>
+#include <torch/headeronly/version.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <memory>
+#include <thread>
+
+#include "sinforge/core/device.h"
+#include "sinforge/core/error.h"
+#include "sinforge/core/log.h"
+#include "sinforge/core/stop.h"
+#include "sinforge/core/thread_pool.h"
+#include "sinforge/model/device_memory.h"
+#include "sinforge/model/session.h"
+#include "sinforge/model/style_bank.h"
+#include "sinforge/output/folder_sink.h"
+#include "sinforge/output/output_writer.h"
+#include "sinforge/output/tar_sink.h"
+#include "sinforge/output/webdataset.h"
+#include "sinforge/pipeline/stylizer.h"
+#include "sinforge/plan/output_plan.h"
+#include "sinforge/plan/scan.h"
+#include "sinforge/plan/shard.h"
+#include "sinforge/records/records.h"
+#include "sinforge/records/resume.h"
+#include "sinforge/records/run_settings.h"
+#include "sinforge/records/style_bank_file.h"
+#include "sinforge/records/tar_resume.h"
+#include "sinforge/weights/weights.h"
+
+namespace sinforge {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+bool starts_with_path(const fs::path& a, const fs::path& b) {
+  auto ai = a.begin();
+  for (auto bi = b.begin(); bi != b.end(); ++bi, ++ai) {
+    if (bi->empty()) continue;  // trailing separator
+    if (ai == a.end() || *ai != *bi) return false;
+  }
+  return true;
+}
+
+// Whether the scan of outer could reach inner: by the resolved paths, and by the paths as written, since the
+// scan follows symlinked folders (content/linked/out resolves elsewhere but is scanned as content).
+bool is_inside(const fs::path& inner, const fs::path& outer) {
+  std::error_code ec;
+  if (starts_with_path(fs::weakly_canonical(inner, ec), fs::weakly_canonical(outer, ec))) return true;
+  return starts_with_path(fs::absolute(inner, ec).lexically_normal(),
+                          fs::absolute(outer, ec).lexically_normal());
+}
+
+double seconds_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+double seconds_since(Clock::time_point t) { return seconds_between(t, Clock::now()); }
+
+// The summary record: counts, timings per stage, settings, versions and the weights' digests.
+nlohmann::json summary_json(const RunOptions& o, const RunSummary& s, const nlohmann::json& stage_seconds,
+                            const nlohmann::json& settings) {
+  nlohmann::json j;
+  j["counts"] = {{"content_images", s.contents},           {"contents_resumed", s.resumed_contents},
+                 {"paintings_usable", s.paintings},        {"outputs_written", s.written},
+                 {"contents_skipped", s.skipped_contents}, {"paintings_skipped", s.skipped_paintings}};
+  j["seconds"] = stage_seconds;
+  j["seconds"]["total"] = s.seconds;
+  j["stopped_by_signal"] = s.stop_signal;
+  j["shard"] = {{"index", o.shard.index}, {"count", o.shard.count}};
+  j["images_per_second"] = s.seconds > 0 ? static_cast<double>(s.written) / s.seconds : 0.0;
+  j["paintings_per_second"] = s.paintings_per_second;
+  j["batching"] = {{"batches", s.batching.batches},
+                   {"images", s.batching.images},
+                   {"full_batches", s.batching.full_batches},
+                   {"images_in_full_batches", s.batching.images_in_full_batches},
+                   {"fill", s.batching.fill()}};
+  j["settings"] = recipe_settings(o);
+  j["settings"]["content"] = o.content_dir.string();
+  j["settings"]["styles"] = o.styles_dir.string();
+  j["settings"]["out"] = o.out_dir.string();
+  j["settings"]["quality"] = o.quality;
+  j["settings"]["device"] = o.device;
+  j["settings"]["batch_size"] = s.batch_size;
+  j["settings"]["output_layout"] = to_string(o.layout);
+  if (o.layout == OutputLayout::kWebDataset) {
+    j["settings"]["tar_size"] = o.tar_size;
+    j["settings"]["tar_prefix"] = o.tar_prefix;
+  }
+  j["versions"] = {{"sinforge", SINFORGE_VERSION}, {"libtorch", TORCH_VERSION}};
+  j["weights"] = {{"vgg", o.vgg.string()},
+                  {"vgg_sha256", settings["vgg_sha256"]},
+                  {"decoder", o.decoder.string()},
+                  {"decoder_sha256", settings["decoder_sha256"]}};
+  return j;
+}
+
+// The bank file a run reuses or builds: --style-bank, else a top-level file of the output folder (a folder
+// there would read as one more class to ImageFolder).
+BankRequest style_bank_request(const RunOptions& o, const std::vector<fs::path>& paintings,
+                               const std::string& vgg_sha256) {
+  BankRequest request;
+  request.named_explicitly = !o.style_bank.empty();
+  request.file = request.named_explicitly ? o.style_bank : o.out_dir / "sinforge.styles.bank";
+  request.styles_dir = o.styles_dir;
+  request.found = paintings;
+  request.key = make_bank_key_with_digest(o.styles_dir, paintings, vgg_sha256, o.precision, style_recipe(o));
+  return request;
+}
+
+void validate_out_dir(const RunOptions& o) {
+  if (o.out_dir.empty()) throw UsageError("--out is required");
+  if (fs::exists(o.out_dir) && !fs::is_directory(o.out_dir)) {
+    throw UsageError(str_cat("--out ", o.out_dir.string(), " exists and is not a folder"));
+  }
+  if (is_inside(o.out_dir, o.content_dir) || is_inside(o.out_dir, o.styles_dir)) {
+    throw UsageError("--out must not lie inside --content or --styles (a rerun would read its own outputs)");
+  }
+}
+
+void validate_layout(const RunOptions& o) {
+  if (o.layout != OutputLayout::kWebDataset) return;
+  if (!webdataset_available()) {
+    throw UsageError("--output-layout webdataset: this sinforge was built without libarchive (docs/GPU.md)");
+  }
+  if (o.tar_size == 0) throw UsageError("--tar-size must be positive");
+  const bool plain =
+      !o.tar_prefix.empty() && std::all_of(o.tar_prefix.begin(), o.tar_prefix.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
+      });
+  if (!plain)
+    throw UsageError("--tar-prefix must be letters, digits, '-' or '_', got '" + o.tar_prefix + "'");
+}
+
+// The webdataset layout numbers classes by the content's top-level folder, as ImageFolder does: an image at
+// the top of --content has no class (and ImageFolder would not see it either).
+void require_class_folders(const RunOptions& o, const std::vector<fs::path>& contents) {
+  if (o.layout != OutputLayout::kWebDataset) return;
+  for (const fs::path& c : contents) {
+    if (std::distance(c.begin(), c.end()) < 2) {
+      throw UsageError(
+          str_cat("--output-layout webdataset numbers classes by the content's top-level folder ",
+                  "(as ImageFolder does), but ", c.string(), " lies at the top of --content"));
+    }
+  }
+}
+
+// Prepares the output folder for a rerun, builds the sink of the layout and resumes the plan: what is left
+// to do. The folder layout: its files are the truth (resume.h); the webdataset layout: its committed tars
+// (tar_resume.h).
+struct OutputSetup {
+  std::unique_ptr<OutputWriter> writer;
+  std::unique_ptr<OutputSink> sink;
+  ResumeResult resumed;
+};
+
+void clear_for_overwrite(const RunOptions& o) {
+  fs::remove(manifest_path(o.out_dir, o.shard));
+  fs::remove(skipped_path(o.out_dir, o.shard));
+  if (o.layout == OutputLayout::kWebDataset) remove_tar_series(o.out_dir, o.tar_prefix, o.shard.index);
+}
+
+OutputSetup resume_folder(const RunOptions& o, const std::vector<PlannedContent>& planned,
+                          const std::vector<fs::path>& paintings, const Journal& journal,
+                          RunRecorder& recorder, size_t threads) {
+  OutputSetup setup;
+  setup.resumed = {planned, 0, 0, {}};
+  if (!o.overwrite) setup.resumed = resume_plan(planned, paintings, o.out_dir, journal, recorder);
+  setup.writer = std::make_unique<OutputWriter>(threads, o.format, o.quality);
+  setup.sink = std::make_unique<FolderSink>(o.out_dir, *setup.writer, recorder);
+  return setup;
+}
+
+OutputSetup resume_tars(const RunOptions& o, const std::vector<PlannedContent>& planned,
+                        const std::vector<fs::path>& contents, Journal& journal, RunRecorder& recorder,
+                        size_t threads) {
+  const std::vector<std::string> classes = class_names(contents);  // every shard: the whole list
+  write_classes(o.out_dir, classes);
+  rerecord_committed_tars(o.out_dir, o.tar_prefix, o.shard, journal, recorder);
+  OutputSetup setup;
+  setup.resumed = resume_tar_plan(planned, journal);
+  TarSinkOptions t;
+  t.out_dir = o.out_dir;
+  t.prefix = o.tar_prefix;
+  t.shard = o.shard.index;
+  t.first_number = next_tar_number(o.out_dir, o.tar_prefix, o.shard.index);
+  t.tar_size = o.tar_size;
+  t.format = o.format;
+  t.quality = o.quality;
+  t.classes = classes;
+  t.seed = o.seed;
+  t.alpha = o.alpha;
+  setup.sink = std::make_unique<TarSink>(std::move(t), recorder, threads);
+  return setup;
+}
+
+// What a run reads before it writes anything: the weights, both scans and the settings record. Fails (and
+// the output folder is untouched) on missing weights, empty folders or settings that differ from the
+// folder's.
+struct RunInputs {
+  EncoderWeights encoder;
+  DecoderWeights decoder;
+  std::vector<fs::path> contents;
+  std::vector<fs::path> paintings;
+  nlohmann::json settings;  // output_settings (run_settings.h)
+};
+
+RunInputs load_run_inputs(const RunOptions& o) {
+  RunInputs in{load_encoder_weights(o.vgg),
+               load_decoder_weights(o.decoder),
+               scan_images(o.content_dir, o.extensions),
+               scan_images(o.styles_dir, o.extensions),
+               {}};
+  if (in.contents.empty()) throw UsageError("--content " + o.content_dir.string() + ": no images found");
+  require_class_folders(o, in.contents);
+  if (in.paintings.size() < o.num_styles) {
+    throw UsageError(str_cat("--styles ", o.styles_dir.string(), " holds ", in.paintings.size(),
+                             " images, fewer than --num-styles ", o.num_styles));
+  }
+  in.settings = output_settings(o, sha256_hex(o.vgg), sha256_hex(o.decoder), in.paintings);
+  check_settings(o.out_dir, in.settings, o.overwrite);  // before any work: exit 2 naming what differs
+  return in;
+}
+
+// The paintings' statistics, from the bank file or encoded now; their counts and rate go into summary.
+StyleBank encode_paintings(const RunOptions& o, const RunInputs& in, const StyleNetwork& net,
+                           ThreadPool& decoders, std::vector<SkippedInput>& skipped, RunSummary& summary) {
+  StyleBank bank =
+      obtain_style_bank(style_bank_request(o, in.paintings, in.settings["vgg_sha256"].get<std::string>()),
+                        net, decoders, skipped);
+  summary.paintings = bank.paintings.size();
+  if (bank.encode_seconds > 0)
+    summary.paintings_per_second = static_cast<double>(in.paintings.size()) / bank.encode_seconds;
+  summary.skipped_paintings = skipped.size();
+  if (bank.paintings.size() < o.num_styles) {
+    throw std::runtime_error(str_cat("only ", bank.paintings.size(), " of ", in.paintings.size(),
+                                     " paintings could be read: fewer than --num-styles ", o.num_styles));
+  }
+  return bank;
+}
+
+// Readies the output folder: clears what a killed run left (temporaries; everything of this shard with
+// --overwrite), reads the journal of earlier runs and records the settings. Before the recorder opens its
+// files, since --overwrite removes them.
+Journal prepare_out_dir(const RunOptions& o, const RunInputs& in,
+                        const std::vector<PlannedContent>& planned) {
+  if (o.layout == OutputLayout::kWebDataset) {
+    remove_stale_tar_temporaries(o.out_dir, o.tar_prefix, o.shard.index);
+  } else {
+    remove_stale_temporaries(o.out_dir, planned);
+  }
+  if (o.overwrite) clear_for_overwrite(o);  // a fresh journal for this shard: every output recomputed
+  Journal journal = o.overwrite ? Journal{} : read_journal(o.out_dir);
+  write_settings(o.out_dir, in.settings);
+  return journal;
+}
+
+// Records the skipped paintings not yet recorded and resumes the plan in the layout's way.
+OutputSetup resume_output(const RunOptions& o, const RunInputs& in,
+                          const std::vector<PlannedContent>& planned,
+                          const std::vector<fs::path>& usable_paintings,
+                          const std::vector<SkippedInput>& skipped_paintings, Journal& journal,
+                          RunRecorder& recorder, size_t threads) {
+  for (const SkippedInput& s : skipped_paintings) {
+    if (journal.recorded_skips.count({s.kind, s.path.generic_string()}) == 0) recorder.record_skip(s);
+  }
+  OutputSetup output = o.layout == OutputLayout::kWebDataset
+                           ? resume_tars(o, planned, in.contents, journal, recorder, threads)
+                           : resume_folder(o, planned, usable_paintings, journal, recorder, threads);
+  if (output.resumed.contents_done > 0) {
+    log::info(str_cat("resuming: ", output.resumed.contents_done, " content images done by an earlier run, ",
+                      output.resumed.remaining.size(), " to do"));
+  }
+  return output;
+}
+
+// The stylizer over what is left to do; returns how many contents were skipped. An error keeps what was
+// written and says how to resume.
+size_t stylize_remaining(const RunOptions& o, OutputSetup& output, const StyleBank& bank,
+                         const StyleNetwork& net, ThreadPool& decoders, RunRecorder& recorder,
+                         RunSummary& summary) {
+  StylizeSettings settings{o.content_dir, o.out_dir,          content_recipe(o),
+                           o.alpha,       summary.batch_size, std::move(output.resumed.existing_outputs)};
+  settings.batching = &summary.batching;
+  settings.progress_mode = o.progress_interval > 0 ? progress_mode_for_stderr() : ProgressMode::kOff;
+  settings.progress_interval = o.progress_interval;
+  try {
+    return stylize_contents(output.resumed.remaining, bank, net, settings, decoders, *output.sink, recorder);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(str_cat(e.what(), "; the outputs written so far are kept and recorded: fix the ",
+                                     "cause and run the same command again to resume"));
+  }
+}
+
+}  // namespace
+
+void validate_inputs(const RunOptions& o) {
+  for (const auto& [dir, flag] :
+       {std::pair{o.content_dir, "--content"}, std::pair{o.styles_dir, "--styles"}}) {
+    if (dir.empty()) throw UsageError(str_cat(flag, " is required"));
+    if (!fs::is_directory(dir)) throw UsageError(str_cat(flag, " ", dir.string(), ": no such folder"));
+  }
+  if (o.extensions.empty()) throw UsageError("--extensions names no extension");
+}
+
+void validate_recipe(const RunOptions& o) {
+  if (!(o.alpha >= 0.f && o.alpha <= 1.f))
+    throw UsageError(str_cat("--alpha must lie in [0, 1], got ", o.alpha));
+  if (o.content_size < 0) throw UsageError("--content-size must be 0 (keep) or positive");
+  if (o.style_size < 0) throw UsageError("--style-size must be 0 (keep) or positive");
+  if (o.crop < 0) throw UsageError("--crop must be 0 (none) or positive");
+  if (o.crop > 0 && o.crop < kMinImageSide)
+    throw UsageError(str_cat("--crop must be at least ", kMinImageSide));
+}
+
+void validate(const RunOptions& o) {
+  validate_inputs(o);
+  validate_out_dir(o);
+  if (o.num_styles < 1) throw UsageError("--num-styles must be at least 1");
+  validate_recipe(o);
+  if (o.output_size < 0) throw UsageError("--output-size must be 0 (keep) or positive");
+  if (o.output_size > 0 && o.crop == 0)
+    throw UsageError("--output-size needs --crop: it shrinks the square result to NxN");
+  if (!o.style_bank.empty() && fs::is_directory(o.style_bank))
+    throw UsageError(str_cat("--style-bank ", o.style_bank.string(), " is a folder; it names a file"));
+  if (o.style_min_size < 0) throw UsageError("--style-min-size must be 0 (none) or positive");
+  if (o.quality < 1 || o.quality > 100) throw UsageError("--quality must lie in [1, 100]");
+  if (o.batch_size < 0) throw UsageError("--batch-size must be auto or at least 1");
+  if (!(o.progress_interval >= 0)) throw UsageError("--progress-interval must be 0 (none) or positive");
+  validate_layout(o);
+  check_session_options(session_options(o));
+}
+
+SessionOptions session_options(const RunOptions& o) { return {o.device, o.precision, o.threads, false}; }
+
+ContentRecipe content_recipe(const RunOptions& o) { return {o.content_size, o.crop, o.output_size}; }
+
+StyleRecipe style_recipe(const RunOptions& o) {
+  return {o.style_size, o.style_crop, o.style_filter, o.style_min_size};
+}
+
+RunSummary run_stylize(const RunOptions& o) {
+  const auto start = Clock::now();
+  validate(o);
+  // Everything that can fail on bad input fails here, before the output folder is touched.
+  const RunInputs in = load_run_inputs(o);
+  const Session session(session_options(o), in.encoder, in.decoder);
+  log::info(str_cat("sinforge ", SINFORGE_VERSION, ": ", in.contents.size(), " content images, ",
+                    in.paintings.size(), " paintings, device ", session.device().str(), ", ",
+                    to_string(o.precision)));
+  RunSummary summary;
+  summary.contents = in.contents.size();
+
+  const auto styles_start = Clock::now();
+  ThreadPool decoders(session.threads());
+  std::vector<SkippedInput> skipped_paintings;
+  const StyleBank bank = encode_paintings(o, in, session.network(), decoders, skipped_paintings, summary);
+  const double styles_seconds = seconds_since(styles_start);
+  // The plan covers every content image (names depend on the whole list), then keeps this shard's.
+  const std::vector<PlannedContent> planned = select_shard(
+      plan_outputs(in.contents, bank.paintings, {o.seed, o.num_styles, o.format == ImageFormat::kPng}),
+      o.shard);
+
+  Journal journal = prepare_out_dir(o, in, planned);
+  RunRecorder recorder(o.out_dir, o.shard, o.layout == OutputLayout::kWebDataset);
+  OutputSetup output =
+      resume_output(o, in, planned, bank.paintings, skipped_paintings, journal, recorder, session.threads());
+  summary.resumed_contents = output.resumed.contents_done;
+  const auto contents_start = Clock::now();
+  summary.batch_size = o.batch_size > 0 ? o.batch_size : default_batch_size(session.device());
+  summary.skipped_contents =
+      stylize_remaining(o, output, bank, session.network(), decoders, recorder, summary);
+  summary.written = output.sink->written();
+  summary.stop_signal = stop_signal();
+  summary.seconds = seconds_since(start);
+  recorder.write_summary(summary_json(o, summary,
+                                      {{"load_and_scan", seconds_between(start, styles_start)},
+                                       {"paintings", styles_seconds},
+                                       {"contents", seconds_since(contents_start)},
+                                       {"journal_flush", recorder.flush_seconds()}},
+                                      in.settings));
+  return summary;
+}
+
+}  // namespace sinforge

@@ -1,0 +1,270 @@
+#include "sinforge/pipeline/stylizer.h"
+
+#include <c10/core/Event.h>
+#include <c10/core/StreamGuard.h>
+#include <c10/core/impl/VirtualGuardImpl.h>
+#include <c10/util/Exception.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "sinforge/core/log.h"
+#include "sinforge/core/queue_depths.h"
+#include "sinforge/core/stop.h"
+#include "sinforge/image/image_io.h"
+#include "sinforge/image/tensor_image.h"
+#include "sinforge/model/device_memory.h"
+#include "sinforge/pipeline/ordered_loader.h"
+#include "sinforge/pipeline/size_batcher.h"
+
+namespace sinforge {
+namespace {
+
+struct PreparedContent {
+  size_t index = 0;
+  cv::Mat image;
+  std::string error;  // non-empty: skip this input
+};
+
+PreparedContent load_content(const std::filesystem::path& file, size_t index, const ContentRecipe& recipe) {
+  PreparedContent c{index, {}, {}};
+  try {
+    c.image = prepare_content(read_image(file), recipe);
+    c.error = too_small_reason(c.image);
+  } catch (const std::exception& e) {
+    c.error = e.what();
+  }
+  return c;
+}
+
+// The 8-bit results of one style for a batch, on the network's device. On a GPU that runs out of memory the
+// batch is halved and retried; an image that does not fit alone rethrows (every image of a batch has one
+// size, so the whole batch is then too large).
+at::Tensor stylized_bytes(const StyleNetwork& net, const at::Tensor& images, at::Tensor features,
+                          const at::Tensor& style_index, const StyleBank& bank, float alpha, int w, int h) {
+  try {
+    if (!features.defined()) features = net.encoder()(images);
+    return quantize_to_rgb8(net.stylize_features(features, bank.mean, bank.std, style_index, alpha), w, h);
+  } catch (const c10::OutOfMemoryError&) {
+    const int64_t n = images.size(0);
+    if (n == 1) throw;
+    features = at::Tensor();
+    const int64_t half = n / 2;
+    log::debug(str_cat("out of device memory at batch ", n, " (", w, "x", h, "): retrying as ", half, " + ",
+                       n - half));
+    const at::Tensor a =
+        stylized_bytes(net, images.narrow(0, 0, half), {}, style_index.narrow(0, 0, half), bank, alpha, w, h);
+    const at::Tensor b = stylized_bytes(net, images.narrow(0, half, n - half), {},
+                                        style_index.narrow(0, half, n - half), bank, alpha, w, h);
+    return at::cat({a, b});
+  }
+}
+
+// One style's results on their way to the host: a device->host copy into pinned memory that finishes when
+// `done` does, so the next batch can be computed meanwhile. On the CPU the bytes are ready at once.
+struct PendingOutput {
+  at::Tensor host_bytes;  // uint8 N x h x w x 3 on the CPU
+  std::optional<c10::Event> done;
+  std::vector<size_t> contents;  // indices into planned
+  size_t style = 0;
+  int w = 0, h = 0;
+};
+
+class Pipeline {
+ public:
+  Pipeline(const std::vector<PlannedContent>& planned, const StyleBank& bank, const StyleNetwork& net,
+           const StylizeSettings& settings, OutputSink& sink, RunRecorder& recorder)
+      : planned_(planned), bank_(bank), net_(net), settings_(settings), sink_(sink), recorder_(recorder) {}
+
+  // Encoder once per batch, then AdaIN and decoder once per style; results go to the sink one batch later.
+  // Returns the number of inputs skipped (too large for the device).
+  size_t run_batch(const std::vector<PreparedContent>& batch) {
+    std::vector<cv::Mat> images;
+    for (const PreparedContent& c : batch) images.push_back(c.image);
+    const int w = images[0].cols, h = images[0].rows;
+    const at::Device device = net_.options().device;
+    const at::Tensor input = upload(images, device);
+    const size_t num_styles = planned_[batch[0].index].paintings.size();
+    try {
+      at::Tensor features;
+      try {
+        features = net_.encoder()(input);
+      } catch (const c10::OutOfMemoryError&) {
+        features = at::Tensor();  // encoded again per part below
+      }
+      for (size_t k = 0; k < num_styles; ++k) {
+        const at::Tensor bytes = stylized_bytes(net_, input, features, style_index(batch, k, device), bank_,
+                                                settings_.alpha, w, h);
+        PendingOutput out = start_download(bytes, device);
+        for (const PreparedContent& c : batch) out.contents.push_back(c.index);
+        out.style = k;
+        out.w = w;
+        out.h = h;
+        hand_over();  // the previous results, which had this batch's compute to arrive
+        pending_ = std::move(out);
+      }
+    } catch (const c10::OutOfMemoryError& e) {
+      skip_too_large(batch, str_cat("too large for the device (", w, "x", h,
+                                    " does not fit even alone): ", e.what_without_backtrace()));
+      return batch.size();
+    }
+    return 0;
+  }
+
+  // Waits for the results still on their way and queues them for writing.
+  void hand_over() {
+    if (!pending_) return;
+    PendingOutput out = std::move(*pending_);
+    pending_.reset();
+    if (out.done) out.done->synchronize();
+    std::vector<cv::Mat> results = rgb8_to_images(out.host_bytes);
+    for (size_t b = 0; b < out.contents.size(); ++b) {
+      const PlannedContent& p = planned_[out.contents[b]];
+      if (settings_.existing_outputs.count(p.outputs[out.style]) != 0) continue;  // kept from an earlier run
+      // The recipe's last step (sin64's shrink to 64x64) on the host, after the device's 8-bit conversion.
+      results[b] = finish_output(results[b], settings_.recipe);
+      OutputSample sample{
+          {p.relative.generic_string(), bank_.paintings[p.paintings[out.style]].generic_string(),
+           p.outputs[out.style].generic_string(), results[b].cols, results[b].rows, ""},
+          out.style};
+      sink_.write(std::move(sample), std::move(results[b]));
+    }
+  }
+
+ private:
+  // The batch on the network's device. On a GPU the bytes, pinned, are uploaded asynchronously on the
+  // current (side) stream and converted there: a quarter of float32's PCIe traffic, and no float conversion
+  // on this thread, which feeds the GPU.
+  static at::Tensor upload(const std::vector<cv::Mat>& images, const at::Device& device) {
+    if (!device.is_cuda()) return images_to_tensor(images);
+    return rgb8_to_tensor(images_to_rgb8(images, /*pinned=*/true).to(device, /*non_blocking=*/true));
+  }
+
+  // Style k's painting index for each image of the batch, on the device.
+  at::Tensor style_index(const std::vector<PreparedContent>& batch, size_t k,
+                         const at::Device& device) const {
+    std::vector<int64_t> index;
+    for (const PreparedContent& c : batch)
+      index.push_back(static_cast<int64_t>(planned_[c.index].paintings[k]));
+    const at::Tensor host = at::tensor(index, at::kLong);
+    // A blocking copy from pageable memory would wait for the stream (the previous batch) to drain.
+    return device.is_cuda() ? host.pin_memory().to(device, /*non_blocking=*/true) : host;
+  }
+
+  // The results' copy to pinned host memory, queued behind the compute with an event that marks its end.
+  static PendingOutput start_download(const at::Tensor& bytes, const at::Device& device) {
+    PendingOutput out;
+    if (!device.is_cuda()) {
+      out.host_bytes = bytes;
+      return out;
+    }
+    out.host_bytes = at::empty(bytes.sizes(), at::TensorOptions(at::kByte).pinned_memory(true));
+    out.host_bytes.copy_(bytes, /*non_blocking=*/true);
+    out.done.emplace(device.type());
+    const c10::impl::VirtualGuardImpl impl(device.type());
+    out.done->record(impl.getStream(device));
+    return out;
+  }
+
+  void skip_too_large(const std::vector<PreparedContent>& batch, const std::string& reason) {
+    for (const PreparedContent& c : batch) {
+      log::warn(str_cat("content image skipped: ", planned_[c.index].relative.string(), ": ", reason));
+      recorder_.record_skip({"content", planned_[c.index].relative, reason});
+    }
+  }
+
+  const std::vector<PlannedContent>& planned_;
+  const StyleBank& bank_;
+  const StyleNetwork& net_;
+  const StylizeSettings& settings_;
+  OutputSink& sink_;
+  RunRecorder& recorder_;
+  std::optional<PendingOutput> pending_;
+};
+
+// On a GPU everything runs on a side stream, so uploads, compute and downloads queue behind each other
+// without the default stream's implicit synchronisation.
+std::optional<c10::Stream> side_stream(const at::Device& device) {
+  if (!device.is_cuda()) return std::nullopt;
+  const c10::impl::VirtualGuardImpl impl(device.type());
+  return impl.getStreamFromGlobalPool(device);
+}
+
+// Batches of one image size, each no larger than the device holds at that size, with the device's deadline
+// (queue_depths.h).
+SizeBatcher<PreparedContent> content_batcher(const NetworkOptions& options, int batch_size) {
+  const size_t deadline_batches = options.device.is_cuda() ? kQueueDepths.bucket_deadline_batches_gpu
+                                                           : kQueueDepths.bucket_deadline_batches_cpu;
+  return SizeBatcher<PreparedContent>(static_cast<size_t>(batch_size) * deadline_batches,
+                                      [options, batch_size](std::pair<int, int> size) {
+                                        return batch_limit(options, size.first, size.second, batch_size);
+                                      });
+}
+
+void skip_unreadable(const std::filesystem::path& content_dir, const std::filesystem::path& relative,
+                     const std::string& reason, RunRecorder& recorder) {
+  log::warn(str_cat("content image skipped: ", (content_dir / relative).string(), ": ", reason));
+  recorder.record_skip({"content", relative, reason});
+}
+
+// The images still waiting in buckets at the end: run, or after a stop request left for the rerun (nothing
+// of them is recorded): on a GPU that can be 16 batches, more than a preemption's grace period allows.
+template <typename Run>
+void run_or_leave_waiting(const std::vector<std::vector<PreparedContent>>& rest, Run&& run) {
+  if (!stop_requested()) {
+    for (const auto& batch : rest) run(batch);
+    return;
+  }
+  size_t waiting = 0;
+  for (const auto& batch : rest) waiting += batch.size();
+  if (waiting > 0)
+    log::info(str_cat("stopping: ", waiting, " decoded images not stylized; a rerun does them"));
+}
+
+}  // namespace
+
+size_t stylize_contents(const std::vector<PlannedContent>& planned, const StyleBank& bank,
+                        const StyleNetwork& net, const StylizeSettings& settings, ThreadPool& decoders,
+                        OutputSink& sink, RunRecorder& recorder) {
+  const size_t window = std::max<size_t>(settings.batch_size * kQueueDepths.decode_ahead_batches,
+                                         decoders.size() * kQueueDepths.decode_ahead_per_thread);
+  OrderedLoader<PreparedContent> loader(decoders, planned.size(), window, [&](size_t i) {
+    return load_content(settings.content_dir / planned[i].relative, i, settings.recipe);
+  });
+  const c10::OptionalStreamGuard stream_guard(side_stream(net.options().device));
+  Pipeline pipeline(planned, bank, net, settings, sink, recorder);
+  Progress progress(planned.size(), settings.progress_mode, settings.progress_interval);
+  size_t skipped = 0;
+  const auto run = [&](const std::vector<PreparedContent>& batch) {
+    const size_t too_large = pipeline.run_batch(batch);
+    skipped += too_large;
+    progress.done(batch.size() - too_large);
+    progress.skipped(too_large);
+    recorder.flush();
+  };
+  SizeBatcher<PreparedContent> batcher = content_batcher(net.options(), settings.batch_size);
+  PreparedContent c;
+  // A stop request ends the loop between images; the batch in flight is finished and written.
+  while (!stop_requested() && loader.next(c)) {
+    if (!c.error.empty()) {
+      skip_unreadable(settings.content_dir, planned[c.index].relative, c.error, recorder);
+      ++skipped;
+      progress.skipped(1);
+      batcher.skip();
+      continue;
+    }
+    const std::pair<int, int> size{c.image.cols, c.image.rows};
+    for (const auto& batch : batcher.add(size, std::move(c))) run(batch);
+  }
+  run_or_leave_waiting(batcher.drain(), run);
+  if (settings.batching != nullptr) *settings.batching = batcher.stats();
+  pipeline.hand_over();
+  sink.finish();
+  recorder.flush();
+  progress.finish();
+  return skipped;
+}
+
+}  // namespace sinforge

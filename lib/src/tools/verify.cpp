@@ -1,0 +1,126 @@
+#include "sinforge/tools/verify.h"
+
+#include <algorithm>
+#include <map>
+#include <regex>
+#include <set>
+#include <unordered_set>
+
+#include "sinforge/core/error.h"
+#include "sinforge/core/log.h"
+#include "sinforge/image/image_io.h"
+#include "sinforge/pipeline/ordered_loader.h"
+#include "sinforge/records/records.h"
+
+namespace sinforge {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Check {
+  std::string kind;  // empty: ok
+  std::string reason;
+};
+
+Check check_output(const fs::path& file, const ManifestEntry& e) {
+  std::error_code ec;
+  if (!fs::exists(file, ec)) return {"missing", "no such file"};
+  try {
+    const cv::Mat image = read_image(file);
+    if (image.cols != e.width || image.rows != e.height) {
+      return {"broken", str_cat("size ", image.cols, "x", image.rows, ", recorded ", e.width, "x", e.height)};
+    }
+  } catch (const std::exception& ex) {
+    return {"broken", ex.what()};
+  }
+  return {};
+}
+
+// Shard labels of the record files of one kind: "shard-1-of-2" -> {index 1, count 2}.
+std::vector<ShardId> shards_with(const fs::path& out_dir, const std::string& kind, const std::string& ext) {
+  static const std::regex label(R"(shard-(\d+)-of-(\d+))");
+  const std::string prefix = "sinforge." + kind + ".";
+  std::vector<ShardId> shards;
+  for (const auto& entry : fs::directory_iterator(out_dir)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(prefix) || !name.ends_with(ext)) continue;
+    const std::string middle = name.substr(prefix.size(), name.size() - prefix.size() - ext.size());
+    std::smatch m;
+    if (std::regex_match(middle, m, label)) shards.push_back({std::stoul(m[1]), std::stoul(m[2])});
+  }
+  return shards;
+}
+
+void add_missing_summaries(const fs::path& out_dir, VerifyReport& report) {
+  for (const std::string& name : missing_summaries(out_dir)) {
+    ++report.missing_summaries;
+    report.problems.push_back({"summary", name, "missing: that shard did not finish"});
+  }
+}
+
+}  // namespace
+
+std::string VerifyReport::summary_line() const {
+  std::string line = str_cat(entries, " entries, ", ok, " ok, ", missing, " missing, ", broken, " broken, ",
+                             duplicates, " duplicates, ", missing_summaries, " shard summaries missing");
+  if (tars > 0) line += str_cat(", ", tars, " tars, ", unrecorded, " unrecorded");
+  return line;
+}
+
+std::vector<std::string> missing_summaries(const fs::path& out_dir) {
+  const std::vector<ShardId> summaries = shards_with(out_dir, "summary", ".json");
+  if (summaries.empty()) return {};
+  std::set<size_t> counts;
+  for (const ShardId& s : summaries) counts.insert(s.count);
+  for (const ShardId& s : shards_with(out_dir, "manifest", ".csv")) counts.insert(s.count);
+  std::vector<std::string> missing;
+  for (const size_t count : counts) {
+    for (size_t k = 0; k < count; ++k) {
+      const fs::path file = summary_path(out_dir, ShardId{k, count});
+      if (!fs::exists(file)) missing.push_back(file.filename().string());
+    }
+  }
+  return missing;
+}
+
+VerifyReport verify_output(const fs::path& out_dir, ThreadPool& pool) {
+  if (!fs::is_directory(out_dir)) throw UsageError("--out " + out_dir.string() + ": no such folder");
+  if (shards_with(out_dir, "manifest", ".csv").empty()) {
+    throw UsageError("--out " + out_dir.string() +
+                     ": no manifest (sinforge.manifest.shard-K-of-N.csv) found");
+  }
+  const std::vector<ManifestEntry> entries = read_manifests(out_dir);
+  VerifyReport report;
+  report.entries = entries.size();
+  if (std::any_of(entries.begin(), entries.end(), [](const ManifestEntry& e) { return !e.tar.empty(); })) {
+    verify_tar_output(out_dir, entries, pool, report);
+    add_missing_summaries(out_dir, report);
+    return report;
+  }
+  std::vector<const ManifestEntry*> distinct;
+  std::unordered_set<std::string> seen;
+  for (const ManifestEntry& e : entries) {
+    if (seen.insert(e.output).second) {
+      distinct.push_back(&e);
+    } else {
+      ++report.duplicates;
+      report.problems.push_back({"duplicate", e.output, "listed more than once"});
+    }
+  }
+  OrderedLoader<Check> loader(pool, distinct.size(), pool.size() * 4, [&](size_t i) {
+    return check_output(out_dir / distinct[i]->output, *distinct[i]);
+  });
+  Check c;
+  for (size_t i = 0; loader.next(c); ++i) {
+    if (c.kind.empty()) {
+      ++report.ok;
+      continue;
+    }
+    ++(c.kind == "missing" ? report.missing : report.broken);
+    report.problems.push_back({c.kind, distinct[i]->output, c.reason});
+  }
+  add_missing_summaries(out_dir, report);
+  return report;
+}
+
+}  // namespace sinforge

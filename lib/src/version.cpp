@@ -1,7 +1,0 @@
-#include "sinforge/version.h"
-
-namespace sinforge {
-
-const char* version() { return SINFORGE_VERSION; }
-
-}  // namespace sinforge

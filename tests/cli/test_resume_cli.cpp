@@ -1,0 +1,207 @@
+// Interrupted runs from the outside: SIGKILL at a random moment, SIGTERM, a full disk, changed settings,
+// and shards (through the multi-GPU launcher). Each must end, after a rerun of the same command, with exactly
+// the files and bytes of one uninterrupted run, every output in the manifests exactly once, and no
+// temporary file left.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <random>
+#include <thread>
+
+#include "sinforge/core/atomic_file.h"
+#include "sinforge/records/records.h"
+#include "sinforge/records/resume.h"
+#include "support/fixtures.h"
+#include "support/test_util.h"
+
+namespace sinforge {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::read_bytes;
+using Clock = std::chrono::steady_clock;
+using testing::quote;
+using testing::spawn;
+using testing::TempDir;
+using testing::wait_for;
+
+// Output images (records excluded) by relative path, with their bytes.
+std::map<std::string, std::string> images_below(const fs::path& root) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    const std::string name = fs::relative(e.path(), root).generic_string();
+    if (e.is_regular_file() && !name.starts_with("sinforge.")) out[name] = read_bytes(e.path());
+  }
+  return out;
+}
+
+size_t count_temporaries(const fs::path& root) {
+  size_t n = 0;
+  for (const auto& e : fs::recursive_directory_iterator(root)) n += is_atomic_temporary(e.path().filename());
+  return n;
+}
+
+bool wait_for_first_output(const fs::path& out, std::chrono::seconds timeout) {
+  const auto end = Clock::now() + timeout;
+  while (Clock::now() < end) {
+    if (fs::exists(out) && !images_below(out).empty()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+class ResumeCli : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    data_ = new TempDir();
+    // 15 content images in three folders: enough that a run is still busy when the signal comes.
+    for (int copy = 0; copy < 3; ++copy) {
+      for (const auto& e : fs::directory_iterator(testing::samples_dir() / "content")) {
+        const fs::path dir = data_->path() / "content" / ("class" + std::to_string(copy));
+        fs::create_directories(dir);
+        fs::copy_file(e.path(), dir / e.path().filename());
+      }
+    }
+    const auto run = sinforge("--out " + quote(reference()));
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+  }
+  static void TearDownTestSuite() {
+    delete data_;
+    data_ = nullptr;
+  }
+  static fs::path reference() { return data_->path() / "reference"; }
+  static std::string run_line(const std::string& args) {
+    return quote(testing::cli()) + " run --content " + quote(data_->path() / "content") + " --styles " +
+           quote(testing::samples_dir() / "styles") +
+           " --content-size 40 --style-size 32 --num-styles 2 --batch-size 2 --threads 2 --device cpu "
+           "--vgg " +
+           quote(testing::demo_weights().vgg) + " --decoder " + quote(testing::demo_weights().decoder) + " " +
+           args;
+  }
+  static testing::CommandResult sinforge(const std::string& args) {
+    return testing::run_command(run_line(args) + " --log-level warn");
+  }
+
+  // The files and bytes of the uninterrupted run, each output once in the manifests, no temporary left.
+  static void expect_equals_reference(const fs::path& out) {
+    const auto expected = images_below(reference()), actual = images_below(out);
+    ASSERT_EQ(actual.size(), expected.size());
+    for (const auto& [name, bytes] : expected) {
+      ASSERT_EQ(actual.count(name), 1u) << name;
+      EXPECT_TRUE(actual.at(name) == bytes) << "bytes differ: " << name;
+    }
+    std::map<std::string, int> rows;
+    for (const ManifestEntry& e : read_manifests(out)) ++rows[e.output];
+    EXPECT_EQ(rows.size(), expected.size());
+    for (const auto& [name, n] : rows) EXPECT_EQ(n, 1) << name << " recorded " << n << " times";
+    EXPECT_EQ(count_temporaries(out), 0u);
+  }
+
+  static inline TempDir* data_ = nullptr;
+  TempDir tmp_;
+};
+
+TEST_F(ResumeCli, SigkillAtARandomMomentThenRerunEqualsAnUninterruptedRun) {
+  const fs::path out = tmp_ / "out";
+  const pid_t pid = spawn(run_line("--out " + quote(out)));
+  ASSERT_TRUE(wait_for_first_output(out, std::chrono::seconds(120)));
+  std::mt19937 rng(std::random_device{}());
+  std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 400)(rng)));
+  kill(pid, SIGKILL);
+  const int status = wait_for(pid, std::chrono::seconds(10));
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the run ended before the kill: the test needs more images";
+  // A killed writer may leave a temporary: plant one as well, so the cleanup is always exercised.
+  const fs::path planted = fs::path(images_below(reference()).begin()->first);
+  std::ofstream(out / planted.parent_path() / ("." + planted.filename().string() + ".tmp-99999-0")) << "torn";
+  const auto rerun = sinforge("--out " + quote(out));
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.output;
+  expect_equals_reference(out);
+}
+
+TEST_F(ResumeCli, SigtermStopsWithinSecondsWithStatus143AndTheRerunCompletes) {
+  const fs::path out = tmp_ / "out";
+  const pid_t pid = spawn(run_line("--out " + quote(out)));
+  ASSERT_TRUE(wait_for_first_output(out, std::chrono::seconds(120)));
+  const auto signalled = Clock::now();
+  kill(pid, SIGTERM);
+  const int status = wait_for(pid, std::chrono::seconds(10));
+  const double seconds = std::chrono::duration<double>(Clock::now() - signalled).count();
+  ASSERT_NE(status, -1) << "still running 10 s after SIGTERM";
+  ASSERT_TRUE(WIFEXITED(status)) << "killed instead of a clean stop";
+  EXPECT_EQ(WEXITSTATUS(status), 143);
+  EXPECT_LT(seconds, 5.0);
+  // A clean stop leaves a journal row for every output on the disk.
+  EXPECT_EQ(read_manifests(out).size(), images_below(out).size());
+  EXPECT_LT(images_below(out).size(), images_below(reference()).size()) << "the run was not interrupted";
+  EXPECT_EQ(count_temporaries(out), 0u);
+  const auto rerun = sinforge("--out " + quote(out));
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.output;
+  expect_equals_reference(out);
+}
+
+// A full disk: a small tmpfs where the test may mount one, else the documented write-fault seam.
+TEST_F(ResumeCli, AFullDiskStopsCleanlyWithStatus1AndResumesOnceFixed) {
+  const fs::path out = tmp_ / "out";
+  fs::create_directories(out);
+  testing::SmallTmpfs disk(out, "48k");
+  const bool mounted = disk.mounted();
+  const std::string fault = mounted ? "" : "SINFORGE_FAULT_WRITE_AFTER=6 ";
+  const auto full = testing::run_command(fault + run_line("--out " + quote(out)));
+  EXPECT_EQ(full.exit_code, 1) << full.output;
+  EXPECT_NE(full.output.find("No space left on device"), std::string::npos) << full.output;
+  EXPECT_NE(full.output.find("run the same command again"), std::string::npos) << full.output;
+  EXPECT_LT(images_below(out).size(), images_below(reference()).size());
+  if (mounted) {
+    ASSERT_TRUE(disk.grow("16m"));
+  }
+  const auto rerun = sinforge("--out " + quote(out));
+  EXPECT_EQ(rerun.exit_code, 0) << rerun.output;
+  expect_equals_reference(out);
+}
+
+TEST_F(ResumeCli, OtherSettingsAreRefusedUnlessOverwriteAndHarmlessOnesAreNot) {
+  const fs::path out = tmp_ / "out";
+  ASSERT_EQ(sinforge("--out " + quote(out)).exit_code, 0);
+  const auto before = fs::last_write_time(out / "class1" / "chelsea-stylized-hubble.jpg");
+  auto run = sinforge("--out " + quote(out) + " --alpha 0.5 --seed 3");
+  EXPECT_EQ(run.exit_code, 2) << run.output;
+  EXPECT_NE(run.output.find("alpha (recorded 1.0, now 0.5)"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("seed"), std::string::npos) << run.output;
+  // Threads, batch size and device do not change outputs: a resume that finds nothing to do.
+  run = sinforge("--out " + quote(out) + " --batch-size 1 --threads 1");
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(fs::last_write_time(out / "class1" / "chelsea-stylized-hubble.jpg"), before) << "rewritten";
+  expect_equals_reference(out);
+  run = sinforge("--out " + quote(out) + " --alpha 0.5 --overwrite");
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(read_bytes(out / "sinforge.settings.json").find("0.5"), std::string::npos);
+  EXPECT_NE(read_bytes(out / "class1" / "chelsea-stylized-hubble.jpg"),
+            read_bytes(reference() / "class1" / "chelsea-stylized-hubble.jpg"));
+  EXPECT_EQ(read_manifests(out).size(), images_below(reference()).size()) << "each output recorded once";
+}
+
+TEST_F(ResumeCli, ThreeShardsThroughTheMultiGpuLauncherEqualOneRun) {
+  const fs::path out = tmp_ / "out";
+  const std::string flags =
+      " --content " + quote(data_->path() / "content") + " --styles " +
+      quote(testing::samples_dir() / "styles") +
+      " --content-size 40 --style-size 32 --num-styles 2 --batch-size 2 --threads 1 --vgg " +
+      quote(testing::demo_weights().vgg) + " --decoder " + quote(testing::demo_weights().decoder) +
+      " --log-level warn --out " + quote(out);
+  const auto run =
+      testing::run_command("SINFORGE_FAKE_GPUS=3 SINFORGE_BIN=" + quote(testing::cli()) + " " +
+                           quote(testing::source_dir() / "scripts" / "launch-multi-gpu.sh") + flags);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  for (int k = 0; k < 3; ++k) {
+    EXPECT_TRUE(fs::exists(manifest_path(out, {static_cast<size_t>(k), 3}))) << "shard " << k;
+  }
+  expect_equals_reference(out);
+}
+
+}  // namespace
+}  // namespace sinforge

@@ -1,0 +1,84 @@
+// Atomic files: a write replaces the target whole or not at all, leaves no temporary, names the path on
+// failure; the temporaries' name format is recognised, and only it.
+#include "sinforge/core/atomic_file.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "support/fixtures.h"
+#include "support/test_util.h"
+
+namespace sinforge {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::TempDir;
+using testing::write_bytes;
+
+TEST(AtomicFile, AtomicWriteReplacesAndLeavesNoTemporaries) {
+  TempDir tmp;
+  const fs::path target = tmp / "a" / "b" / "out.png";
+  const std::vector<uint8_t> first = {1, 2, 3};
+  const std::vector<uint8_t> second(10000, 7);
+  write_file_atomic(target, first);
+  EXPECT_EQ(testing::read_byte_vector(target), first);
+  write_file_atomic(target, second);
+  EXPECT_EQ(testing::read_byte_vector(target), second);
+  int entries = 0;
+  for (const auto& e : fs::directory_iterator(target.parent_path())) {
+    ++entries;
+    EXPECT_EQ(e.path().filename(), "out.png");
+  }
+  EXPECT_EQ(entries, 1);
+}
+
+TEST(AtomicFile, AtomicWriteFailureNamesThePathAndCleansUp) {
+  TempDir tmp;
+  // The target is an existing non-empty folder: rename fails after the temporary was written.
+  const fs::path target = tmp / "taken";
+  fs::create_directories(target / "inside");
+  try {
+    write_file_atomic(target, std::vector<uint8_t>{1, 2});
+    ADD_FAILURE() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find(target.string()), std::string::npos) << e.what();
+  }
+  int entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(tmp.path())) ++entries;
+  EXPECT_EQ(entries, 1);  // only "taken"
+
+  // A parent that is a file: the folder cannot be made.
+  write_bytes(tmp / "file", std::vector<uint8_t>{0});
+  EXPECT_THROW(write_file_atomic(tmp / "file" / "x.png", std::vector<uint8_t>{1}), std::runtime_error);
+}
+
+TEST(AtomicFile, RecognisesItsTemporaries) {
+  std::string target;
+  EXPECT_TRUE(is_atomic_temporary(".a.jpg.tmp-123-0", &target));
+  EXPECT_EQ(target, "a.jpg");
+  EXPECT_TRUE(is_atomic_temporary("..hidden.png.tmp-9-17", &target));
+  EXPECT_EQ(target, ".hidden.png");
+  for (const char* name : {"a.jpg", ".a.jpg", ".a.jpg.tmp-", ".a.jpg.tmp-12", ".a.jpg.tmp-x-1", "a.tmp-1-2",
+                           ".a.jpg.tmp-1-2x"}) {
+    EXPECT_FALSE(is_atomic_temporary(name)) << name;
+  }
+}
+
+TEST(AtomicFile, TemporaryNamesAreUniqueAndRecognised) {
+  std::set<std::string> names;
+  for (int i = 0; i < 100; ++i) {
+    const std::string name = atomic_temporary_name("a.jpg");
+    std::string target;
+    EXPECT_TRUE(is_atomic_temporary(name, &target)) << name;
+    EXPECT_EQ(target, "a.jpg");
+    names.insert(name);
+  }
+  EXPECT_EQ(names.size(), 100u);
+}
+
+}  // namespace
+}  // namespace sinforge

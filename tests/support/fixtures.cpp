@@ -1,0 +1,88 @@
+#include "support/fixtures.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+
+#include "sinforge/weights/weights.h"
+#include "support/test_util.h"
+
+namespace sinforge::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Holds an exclusive flock on a file for its lifetime: one process makes a fixture, the others wait.
+class FileLock {
+ public:
+  explicit FileLock(const fs::path& path) : fd_(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666)) {
+    if (fd_ < 0 || ::flock(fd_, LOCK_EX) != 0) throw std::runtime_error("cannot lock " + path.string());
+  }
+  ~FileLock() {
+    ::flock(fd_, LOCK_UN);
+    ::close(fd_);
+  }
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  int fd_;
+};
+
+// A short digest of the generator's files: a changed script makes a new fixture, never a stale one.
+std::string version_of(const std::string& script, const std::vector<std::string>& version_files) {
+  const fs::path reference = source_dir() / "tests" / "reference";
+  std::string version = sha256_hex(reference / script).substr(0, 12);
+  for (const std::string& f : version_files) version += sha256_hex(reference / f).substr(0, 12);
+  return version;
+}
+
+}  // namespace
+
+std::string read_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::vector<uint8_t> read_byte_vector(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_bytes(const fs::path& path, std::string_view data) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(data.data(), static_cast<std::streamsize>(data.size()));
+}
+
+void write_bytes(const fs::path& path, std::span<const uint8_t> data) {
+  write_bytes(path, std::string_view(reinterpret_cast<const char*>(data.data()), data.size()));
+}
+
+fs::path reference_fixture(const std::string& script, const std::vector<std::string>& version_files) {
+  const std::string stem = fs::path(script).stem().string();
+  const fs::path target = fs::current_path() / ("fixture-" + stem + "-" + version_of(script, version_files));
+  const FileLock lock(fs::current_path() / ("fixture-" + stem + ".lock"));
+  if (fs::exists(target)) return target;  // complete: it appears only by the rename below
+  const fs::path staging = fs::current_path() / ("fixture-" + stem + "-tmp-" + std::to_string(::getpid()));
+  fs::remove_all(staging);
+  const CommandResult result = run_reference(script, quote(staging));
+  if (result.exit_code != 0) throw std::runtime_error(script + " failed:\n" + result.output);
+  fs::rename(staging, target);
+  return target;
+}
+
+std::string DemoWeights::flags() const { return " --vgg " + quote(vgg) + " --decoder " + quote(decoder); }
+
+const DemoWeights& demo_weights() {
+  static const DemoWeights weights = [] {
+    const fs::path dir = reference_fixture("write_demo_weights.py", {"adain_net.py"});
+    return DemoWeights{dir / "vgg_normalised.pth", dir / "decoder.pth"};
+  }();
+  return weights;
+}
+
+}  // namespace sinforge::testing

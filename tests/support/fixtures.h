@@ -1,0 +1,43 @@
+// Fixtures shared by the test files, written once here: reading and writing whole files, folders made once
+// by a reference script and shared by every test process of a build, and the demo weights most end-to-end
+// tests run with.
+//
+// Why shared across processes: CTest runs each test in a process of its own, so a suite's SetUpTestSuite
+// runs once per test. A generator that starts Python and PyTorch costs seconds; made once per build folder
+// (and generator version) it costs them once.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sinforge::testing {
+
+// A file's whole content; empty when it cannot be read.
+std::string read_bytes(const std::filesystem::path& path);
+std::vector<uint8_t> read_byte_vector(const std::filesystem::path& path);
+// Writes (truncating) data to path.
+void write_bytes(const std::filesystem::path& path, std::string_view data);
+void write_bytes(const std::filesystem::path& path, std::span<const uint8_t> data);
+
+// The folder tests/reference/<script> writes when given a folder, made once per build folder and version of
+// the script and of the reference files it imports (version_files, relative to tests/reference), under the
+// test processes' working folder. Concurrent processes wait on a lock; a failed script throws with its
+// output.
+std::filesystem::path reference_fixture(const std::string& script,
+                                        const std::vector<std::string>& version_files);
+
+// Random, calibrated weights in the official (legacy) format, as tests/reference/write_demo_weights.py
+// writes them: stand-ins for the official files, which cannot be downloaded here.
+struct DemoWeights {
+  std::filesystem::path vgg;      // vgg_normalised.pth
+  std::filesystem::path decoder;  // decoder.pth
+  // " --vgg '<vgg>' --decoder '<decoder>'", for a command line.
+  std::string flags() const;
+};
+const DemoWeights& demo_weights();
+
+}  // namespace sinforge::testing
