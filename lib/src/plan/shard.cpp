@@ -7,6 +7,7 @@
 #include "sinforge/plan/pairing.h"
 
 namespace sinforge {
+
 namespace {
 
 // A salt of its own, so shard membership is independent of the painting choice for the same path.
@@ -60,6 +61,10 @@ ShardId from_slurm(const std::string& id_text) {
 }
 
 }  // namespace
+
+std::string ShardId::label() const {
+  return "shard-" + std::to_string(index) + "-of-" + std::to_string(count);
+}
 
 ShardId shard_from_environment(std::optional<size_t> count_flag) {
   if (const auto id = env("SLURM_ARRAY_TASK_ID")) return from_slurm(*id);

@@ -60,10 +60,6 @@ int sync(std::FILE* f) {
 
 }  // namespace
 
-std::string ShardId::label() const {
-  return "shard-" + std::to_string(index) + "-of-" + std::to_string(count);
-}
-
 std::filesystem::path manifest_path(const std::filesystem::path& out_dir, const ShardId& shard) {
   return out_dir / ("sinforge.manifest." + shard.label() + ".csv");
 }

@@ -13,9 +13,15 @@
 #include <vector>
 
 #include "sinforge/plan/output_plan.h"
-#include "sinforge/records/records.h"
 
 namespace sinforge {
+
+// Which part of a sharded run this process does; one process is shard 0 of 1.
+struct ShardId {
+  size_t index = 0;
+  size_t count = 1;
+  std::string label() const;  // "shard-0-of-1"
+};
 
 // --shard K/N (0 <= K < N), or "auto": the index and count from the environment (shard_from_environment).
 // count_flag is --shard-count, used with a Kubernetes Indexed Job. Throws UsageError naming the problem.

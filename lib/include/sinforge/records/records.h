@@ -21,6 +21,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sinforge/plan/shard.h"
+
 namespace sinforge {
 
 // An input left out of the run (an unreadable or too small image), with the reason.
@@ -28,13 +30,6 @@ struct SkippedInput {
   std::string kind;            // "content" or "painting"
   std::filesystem::path path;  // relative to --content or --styles
   std::string reason;
-};
-
-// Which part of a sharded run this process does; one process is shard 0 of 1.
-struct ShardId {
-  size_t index = 0;
-  size_t count = 1;
-  std::string label() const;  // "shard-0-of-1"
 };
 
 struct ManifestEntry {
