@@ -18,16 +18,6 @@ namespace fs = std::filesystem;
 using testing::quote;
 using testing::TempDir;
 
-std::vector<std::string> outputs_below(const fs::path& root) {
-  std::vector<std::string> out;
-  for (const auto& e : fs::recursive_directory_iterator(root)) {
-    const std::string name = fs::relative(e.path(), root).generic_string();
-    if (e.is_regular_file() && !name.starts_with("sinforge.")) out.push_back(name);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 class OddInput : public ::testing::Test {
  protected:
   // One tree of odd inputs, shared by the tests of this file; the run over it is made on first use.
@@ -83,7 +73,7 @@ TEST_F(OddInput, OneOutputPerGoodInputUnderTheMirroredName) {
       "with space.jpg",
       "ünïcödé 猫.jpg",
   };
-  EXPECT_EQ(outputs_below(out()), expected);
+  EXPECT_EQ(testing::output_files_below(out()), expected);
   EXPECT_FALSE(fs::exists(out() / "real" / "inside.jpg")) << "one file reached twice must give one output";
 }
 

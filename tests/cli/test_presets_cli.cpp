@@ -21,16 +21,6 @@ using testing::read_bytes;
 using testing::run_command;
 using testing::TempDir;
 
-std::vector<std::string> images_below(const fs::path& root) {
-  std::vector<std::string> out;
-  for (const auto& e : fs::recursive_directory_iterator(root)) {
-    const std::string name = fs::relative(e.path(), root).generic_string();
-    if (e.is_regular_file() && !name.starts_with("sinforge.")) out.push_back(name);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 class CliPresets : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -63,8 +53,8 @@ class CliPresets : public ::testing::Test {
                        " --log-level " + level);
   }
   void expect_images(const fs::path& out, int side) {
-    EXPECT_EQ(images_below(out), (std::vector<std::string>{"n01/a.png", "n01/b.png"}));
-    for (const auto& name : images_below(out)) {
+    EXPECT_EQ(testing::output_files_below(out), (std::vector<std::string>{"n01/a.png", "n01/b.png"}));
+    for (const auto& name : testing::output_files_below(out)) {
       const cv::Mat m = read_image(out / name);
       EXPECT_EQ(m.size(), cv::Size(side, side)) << name;
       EXPECT_EQ(read_bytes(out / name).substr(1, 3), "PNG") << name;
@@ -141,9 +131,9 @@ TEST_F(CliPresets, BankIsReusedAndGivesTheSameBytes) {
   r = run(tmp_ / "b", flags + " --style-bank " + quote(bank), "info");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("style bank reused"), std::string::npos) << r.output;
-  const auto files = images_below(tmp_ / "a");
+  const auto files = testing::output_files_below(tmp_ / "a");
   ASSERT_EQ(files.size(), 4u);
-  EXPECT_EQ(files, images_below(tmp_ / "b"));
+  EXPECT_EQ(files, testing::output_files_below(tmp_ / "b"));
   for (const auto& f : files) EXPECT_EQ(read_bytes(tmp_ / "a" / f), read_bytes(tmp_ / "b" / f)) << f;
   EXPECT_EQ(read_manifests(tmp_ / "a").size(), read_manifests(tmp_ / "b").size());
 }

@@ -21,17 +21,6 @@ using testing::read_bytes;
 using testing::run_command;
 using testing::TempDir;
 
-std::vector<std::string> files_below(const fs::path& root) {
-  std::vector<std::string> out;
-  if (!fs::exists(root)) return out;
-  for (const auto& e : fs::recursive_directory_iterator(root)) {
-    const std::string name = fs::relative(e.path(), root).generic_string();
-    if (e.is_regular_file() && !name.starts_with("sinforge.")) out.push_back(name);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 // Random calibrated weights in the official (legacy) format, shared by the tests of this file.
 class Cli : public ::testing::Test {
  protected:
@@ -84,11 +73,11 @@ TEST_F(Cli, NamesSizesAndFormats) {
                       quote(out) + " --content-size 48 --style-size 64" + weight_flags());
   ASSERT_EQ(run.exit_code, 0) << run.output;
   std::vector<std::string> expected;
-  for (const auto& name : files_below(testing::samples_dir() / "content")) {
+  for (const auto& name : testing::output_files_below(testing::samples_dir() / "content")) {
     if (name.ends_with(".jpg")) expected.push_back(name);
   }
   ASSERT_FALSE(expected.empty());
-  EXPECT_EQ(files_below(out), expected);
+  EXPECT_EQ(testing::output_files_below(out), expected);
   for (const auto& name : expected) {
     const cv::Mat in = read_image(testing::samples_dir() / "content" / name);
     const cv::Mat result = read_image(out / name);
@@ -103,7 +92,7 @@ TEST_F(Cli, NamesSizesAndFormats) {
                  quote(multi) + " --content-size 32 --style-size 32 --crop 24 --num-styles 2 --format png" +
                  weight_flags());
   ASSERT_EQ(run.exit_code, 0) << run.output;
-  const auto written = files_below(multi);
+  const auto written = testing::output_files_below(multi);
   EXPECT_EQ(written.size(), expected.size() * 2);
   for (const auto& name : written) {
     EXPECT_NE(name.find("-stylized-"), std::string::npos) << name;
@@ -120,9 +109,9 @@ TEST_F(Cli, RerunsGiveTheSameBytes) {
                              " --content-size 40 --style-size 48 --num-styles 2 --seed 9" + weight_flags();
   ASSERT_EQ(sinforge(common + " --out " + quote(tmp_ / "a")).exit_code, 0);
   ASSERT_EQ(sinforge(common + " --out " + quote(tmp_ / "b") + " --batch-size 1 --threads 1").exit_code, 0);
-  const auto files = files_below(tmp_ / "a");
+  const auto files = testing::output_files_below(tmp_ / "a");
   ASSERT_FALSE(files.empty());
-  EXPECT_EQ(files, files_below(tmp_ / "b"));
+  EXPECT_EQ(files, testing::output_files_below(tmp_ / "b"));
   for (const auto& f : files) EXPECT_EQ(read_bytes(tmp_ / "a" / f), read_bytes(tmp_ / "b" / f)) << f;
 }
 
@@ -138,7 +127,7 @@ TEST_F(Cli, BadContentImagesAreSkippedAndTheRunCompletes) {
   const auto run = sinforge("run --content " + quote(content) + " --styles " + samples("styles") + " --out " +
                             quote(out) + " --content-size 32 --style-size 32" + weight_flags());
   ASSERT_EQ(run.exit_code, 0) << run.output;
-  const auto written = files_below(out);
+  const auto written = testing::output_files_below(out);
   EXPECT_TRUE(std::find(written.begin(), written.end(), "good.jpg") != written.end());
   EXPECT_TRUE(std::find(written.begin(), written.end(), "garbage.jpg") == written.end());
   EXPECT_NE(run.output.find("garbage.jpg"), std::string::npos) << "the skip must name the file";

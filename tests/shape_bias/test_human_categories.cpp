@@ -18,17 +18,7 @@ namespace sinforge {
 namespace {
 
 namespace fs = std::filesystem;
-
-// The message of what f throws as E ("" when it does not throw).
-template <typename E, typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::error_of;
 
 TEST(ShapeBiasMapping, DataFileMatchesThePublishedTotals) {
   const fs::path file = testing::source_dir() / "configs" / "shape_bias" / "human_categories.csv";

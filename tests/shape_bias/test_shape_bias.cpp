@@ -28,22 +28,12 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::copy_of_stimuli;
+using testing::error_of;
 using testing::expected;
 using testing::fixtures;
 using testing::measure;
 using testing::quote;
 using testing::TempDir;
-
-// The message of what f throws as E ("" when it does not throw).
-template <typename E, typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  return "";
-}
 
 TEST(ShapeBiasDecision, TheMeanNotTheSumOfProbabilitiesDecides) {
   at::Tensor logits = at::zeros({1, 1000});

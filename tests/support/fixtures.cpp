@@ -62,6 +62,22 @@ void write_bytes(const fs::path& path, std::span<const uint8_t> data) {
   write_bytes(path, std::string_view(reinterpret_cast<const char*>(data.data()), data.size()));
 }
 
+std::vector<std::string> output_files_below(const fs::path& root) {
+  std::vector<std::string> out;
+  for (const auto& [name, bytes] : output_bytes_below(root)) out.push_back(name);
+  return out;
+}
+
+std::map<std::string, std::string> output_bytes_below(const fs::path& root) {
+  std::map<std::string, std::string> out;
+  if (!fs::exists(root)) return out;
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    const std::string name = fs::relative(e.path(), root).generic_string();
+    if (e.is_regular_file() && !name.starts_with("sinforge.")) out[name] = read_bytes(e.path());
+  }
+  return out;
+}
+
 fs::path reference_fixture(const std::string& script, const std::vector<std::string>& version_files) {
   const std::string stem = fs::path(script).stem().string();
   const fs::path target = fs::current_path() / ("fixture-" + stem + "-" + version_of(script, version_files));

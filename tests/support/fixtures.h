@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
@@ -22,6 +23,22 @@ std::vector<uint8_t> read_byte_vector(const std::filesystem::path& path);
 // Writes (truncating) data to path.
 void write_bytes(const std::filesystem::path& path, std::string_view data);
 void write_bytes(const std::filesystem::path& path, std::span<const uint8_t> data);
+
+// The files below an output folder, relative and sorted, without the run's own records (sinforge.*):
+// what a run wrote. Empty when root does not exist. output_bytes_below: the same with each file's bytes.
+std::vector<std::string> output_files_below(const std::filesystem::path& root);
+std::map<std::string, std::string> output_bytes_below(const std::filesystem::path& root);
+
+// The message of the E that f throws; "" when it throws nothing (anything else propagates).
+template <typename E, typename F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const E& e) {
+    return e.what();
+  }
+  return "";
+}
 
 // The folder tests/reference/<script> writes when given a folder, made once per build folder and version of
 // the script and of the reference files it imports (version_files, relative to tests/reference), under the
