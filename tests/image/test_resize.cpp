@@ -8,6 +8,7 @@
 
 #include "sinforge/core/atomic_file.h"
 #include "sinforge/image/image_io.h"
+#include "sinforge/image/recipe.h"
 #include "sinforge/image/resize.h"
 #include "support/fixtures.h"
 #include "support/test_util.h"
@@ -25,18 +26,6 @@ struct Job {
   ResampleFilter filter;
   std::string label;
 };
-
-const char* filter_name(ResampleFilter f) {
-  switch (f) {
-    case ResampleFilter::kBilinear:
-      return "bilinear";
-    case ResampleFilter::kLanczos:
-      return "lanczos";
-    case ResampleFilter::kBox:
-      return "box";
-  }
-  return "?";
-}
 
 cv::Mat random_image(std::mt19937& rng, int w, int h) {
   cv::Mat img(h, w, CV_8UC3);
@@ -62,7 +51,7 @@ void expect_equal_to_pillow(const std::vector<Job>& jobs) {
     const fs::path in = tmp / ("in" + std::to_string(i) + ".png");
     sinforge::write_file_atomic(in, sinforge::encode_image(jobs[i].input, sinforge::ImageFormat::kPng));
     list << in.string() << ' ' << (tmp / ("out" + std::to_string(i) + ".png")).string() << ' '
-         << jobs[i].out_w << ' ' << jobs[i].out_h << ' ' << filter_name(jobs[i].filter) << '\n';
+         << jobs[i].out_w << ' ' << jobs[i].out_h << ' ' << to_string(jobs[i].filter) << '\n';
   }
   list.close();
   const auto r =
@@ -76,7 +65,7 @@ void expect_equal_to_pillow(const std::vector<Job>& jobs) {
     ASSERT_EQ(ours.size(), pil.size()) << j.label;
     const double diff = cv::norm(ours, pil, cv::NORM_INF);
     EXPECT_EQ(diff, 0) << j.label << ": " << j.input.cols << "x" << j.input.rows << " -> " << j.out_w << "x"
-                       << j.out_h << " " << filter_name(j.filter);
+                       << j.out_h << " " << to_string(j.filter);
     if (diff != 0) ++mismatches;
   }
   EXPECT_EQ(mismatches, 0);
