@@ -31,16 +31,10 @@ using testing::TempDir;
 using testing::wait_for;
 
 // Output images (records excluded) by relative path, with their bytes.
-size_t count_temporaries(const fs::path& root) {
-  size_t n = 0;
-  for (const auto& e : fs::recursive_directory_iterator(root)) n += is_atomic_temporary(e.path().filename());
-  return n;
-}
-
 bool wait_for_first_output(const fs::path& out, std::chrono::seconds timeout) {
   const auto end = Clock::now() + timeout;
   while (Clock::now() < end) {
-    if (fs::exists(out) && !testing::output_bytes_below(out).empty()) return true;
+    if (fs::exists(out) && !testing::output_files_below(out).empty()) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return false;
@@ -90,7 +84,7 @@ class ResumeCli : public ::testing::Test {
     for (const ManifestEntry& e : read_manifests(out)) ++rows[e.output];
     EXPECT_EQ(rows.size(), expected.size());
     for (const auto& [name, n] : rows) EXPECT_EQ(n, 1) << name << " recorded " << n << " times";
-    EXPECT_EQ(count_temporaries(out), 0u);
+    EXPECT_EQ(testing::temporaries_below(out), 0u);
   }
 
   static inline TempDir* data_ = nullptr;
@@ -107,7 +101,7 @@ TEST_F(ResumeCli, SigkillAtARandomMomentThenRerunEqualsAnUninterruptedRun) {
   const int status = wait_for(pid, std::chrono::seconds(10));
   ASSERT_TRUE(WIFSIGNALED(status)) << "the run ended before the kill: the test needs more images";
   // A killed writer may leave a temporary: plant one as well, so the cleanup is always exercised.
-  const fs::path planted = fs::path(testing::output_bytes_below(reference()).begin()->first);
+  const fs::path planted = fs::path(testing::output_files_below(reference()).front());
   std::ofstream(out / planted.parent_path() / ("." + planted.filename().string() + ".tmp-99999-0")) << "torn";
   const auto rerun = sinforge("--out " + quote(out));
   ASSERT_EQ(rerun.exit_code, 0) << rerun.output;
@@ -127,10 +121,10 @@ TEST_F(ResumeCli, SigtermStopsWithinSecondsWithStatus143AndTheRerunCompletes) {
   EXPECT_EQ(WEXITSTATUS(status), 143);
   EXPECT_LT(seconds, 5.0);
   // A clean stop leaves a journal row for every output on the disk.
-  EXPECT_EQ(read_manifests(out).size(), testing::output_bytes_below(out).size());
-  EXPECT_LT(testing::output_bytes_below(out).size(), testing::output_bytes_below(reference()).size())
+  EXPECT_EQ(read_manifests(out).size(), testing::output_files_below(out).size());
+  EXPECT_LT(testing::output_files_below(out).size(), testing::output_files_below(reference()).size())
       << "the run was not interrupted";
-  EXPECT_EQ(count_temporaries(out), 0u);
+  EXPECT_EQ(testing::temporaries_below(out), 0u);
   const auto rerun = sinforge("--out " + quote(out));
   ASSERT_EQ(rerun.exit_code, 0) << rerun.output;
   expect_equals_reference(out);
@@ -147,7 +141,7 @@ TEST_F(ResumeCli, AFullDiskStopsCleanlyWithStatus1AndResumesOnceFixed) {
   EXPECT_EQ(full.exit_code, 1) << full.output;
   EXPECT_NE(full.output.find("No space left on device"), std::string::npos) << full.output;
   EXPECT_NE(full.output.find("run the same command again"), std::string::npos) << full.output;
-  EXPECT_LT(testing::output_bytes_below(out).size(), testing::output_bytes_below(reference()).size());
+  EXPECT_LT(testing::output_files_below(out).size(), testing::output_files_below(reference()).size());
   if (mounted) {
     ASSERT_TRUE(disk.grow("16m"));
   }
@@ -174,7 +168,7 @@ TEST_F(ResumeCli, OtherSettingsAreRefusedUnlessOverwriteAndHarmlessOnesAreNot) {
   EXPECT_NE(read_bytes(out / "sinforge.settings.json").find("0.5"), std::string::npos);
   EXPECT_NE(read_bytes(out / "class1" / "chelsea-stylized-hubble.jpg"),
             read_bytes(reference() / "class1" / "chelsea-stylized-hubble.jpg"));
-  EXPECT_EQ(read_manifests(out).size(), testing::output_bytes_below(reference()).size())
+  EXPECT_EQ(read_manifests(out).size(), testing::output_files_below(reference()).size())
       << "each output recorded once";
 }
 

@@ -56,12 +56,6 @@ std::map<std::string, std::string> samples_in(const fs::path& out) {
   return images;
 }
 
-size_t count_temporaries(const fs::path& root) {
-  size_t n = 0;
-  for (const auto& e : fs::directory_iterator(root)) n += is_atomic_temporary(e.path().filename());
-  return n;
-}
-
 // Waits until the run has started a tar (its temporary, or a committed one).
 bool wait_for_first_tar(const fs::path& out, std::chrono::seconds timeout) {
   const auto end = Clock::now() + timeout;
@@ -131,7 +125,7 @@ class WebDatasetCli : public ::testing::Test {
     for (const ManifestEntry& e : read_manifests(out)) ++rows[e.output];
     EXPECT_EQ(rows.size(), expected.size());
     for (const auto& [key, n] : rows) EXPECT_EQ(n, 1) << key << " recorded " << n << " times";
-    EXPECT_EQ(count_temporaries(out), 0u);
+    EXPECT_EQ(testing::temporaries_below(out), 0u);
     const auto v = verify(out);
     EXPECT_EQ(v.exit_code, 0) << v.output;
   }
@@ -220,7 +214,7 @@ TEST_F(WebDatasetCli, SigtermCommitsTheOpenTarStopsWith143AndTheRerunCompletes) 
   const auto kept = samples_in(out);
   EXPECT_LT(kept.size(), samples_in(reference()).size()) << "the run was not interrupted";
   EXPECT_EQ(read_manifests(out).size(), kept.size());
-  EXPECT_EQ(count_temporaries(out), 0u);
+  EXPECT_EQ(testing::temporaries_below(out), 0u);
   const auto v = verify(out);
   EXPECT_EQ(v.exit_code, 0) << v.output;
   const auto rerun = sinforge("--out " + quote(out));
@@ -285,7 +279,7 @@ TEST_F(WebDatasetCli, AFullDiskStopsCleanlyWithNoPartialTarUnderAFinalName) {
   const auto kept = samples_in(out);
   EXPECT_LT(kept.size(), samples_in(reference()).size());
   for (const ManifestEntry& e : read_manifests(out)) EXPECT_EQ(kept.count(e.output), 1u) << e.output;
-  EXPECT_EQ(count_temporaries(out), 0u);
+  EXPECT_EQ(testing::temporaries_below(out), 0u);
   if (mounted) {
     ASSERT_TRUE(disk.grow("16m"));
   }

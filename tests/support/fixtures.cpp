@@ -4,10 +4,12 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
 
+#include "sinforge/core/atomic_file.h"
 #include "sinforge/weights/weights.h"
 #include "support/test_util.h"
 
@@ -64,18 +66,26 @@ void write_bytes(const fs::path& path, std::span<const uint8_t> data) {
 
 std::vector<std::string> output_files_below(const fs::path& root) {
   std::vector<std::string> out;
-  for (const auto& [name, bytes] : output_bytes_below(root)) out.push_back(name);
+  if (!fs::exists(root)) return out;
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    const std::string name = fs::relative(e.path(), root).generic_string();
+    if (e.is_regular_file() && !name.starts_with("sinforge.")) out.push_back(name);
+  }
+  std::sort(out.begin(), out.end());
   return out;
 }
 
 std::map<std::string, std::string> output_bytes_below(const fs::path& root) {
   std::map<std::string, std::string> out;
-  if (!fs::exists(root)) return out;
-  for (const auto& e : fs::recursive_directory_iterator(root)) {
-    const std::string name = fs::relative(e.path(), root).generic_string();
-    if (e.is_regular_file() && !name.starts_with("sinforge.")) out[name] = read_bytes(e.path());
-  }
+  for (const std::string& name : output_files_below(root)) out[name] = read_bytes(root / name);
   return out;
+}
+
+size_t temporaries_below(const fs::path& root) {
+  size_t n = 0;
+  for (const auto& e : fs::recursive_directory_iterator(root))
+    n += is_atomic_temporary(e.path().filename().string()) ? 1 : 0;
+  return n;
 }
 
 fs::path reference_fixture(const std::string& script, const std::vector<std::string>& version_files) {

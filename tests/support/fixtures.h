@@ -29,6 +29,9 @@ void write_bytes(const std::filesystem::path& path, std::span<const uint8_t> dat
 std::vector<std::string> output_files_below(const std::filesystem::path& root);
 std::map<std::string, std::string> output_bytes_below(const std::filesystem::path& root);
 
+// How many temporaries of atomic writes (atomic_file.h) lie below root: a clean stop leaves none.
+size_t temporaries_below(const std::filesystem::path& root);
+
 // The message of the E that f throws; "" when it throws nothing (anything else propagates).
 template <typename E, typename F>
 std::string error_of(F&& f) {

@@ -3,11 +3,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <cstdlib>
-#include <map>
-#include <optional>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -17,10 +12,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace sinforge::testing::weights;  // NOLINT: the helpers of weights_test_data.h
-using sinforge::WeightsError;
 using sinforge::testing::read_bytes;
-using sinforge::testing::TempDir;
-using sinforge::testing::write_bytes;
 
 TEST(WeightsPickle, ReadsProtocol4) {
   const std::string data = read_bytes(fixture("proto4.pkl"));

@@ -4,10 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <cstdlib>
-#include <map>
-#include <optional>
 #include <random>
 #include <string>
 #include <vector>

@@ -3,11 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <cstdlib>
 #include <map>
 #include <optional>
-#include <random>
 #include <string>
 #include <vector>
 

@@ -5,11 +5,8 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <map>
 #include <optional>
-#include <random>
 #include <string>
-#include <vector>
 
 #include "weights/weights_test_data.h"
 
@@ -17,8 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace sinforge::testing::weights;  // NOLINT: the helpers of weights_test_data.h
-using sinforge::WeightsError;
-using sinforge::testing::read_bytes;
 using sinforge::testing::TempDir;
 using sinforge::testing::write_bytes;
 
