@@ -1,5 +1,8 @@
-// The device dispatch for AdaIN: argument checks shared by both paths, then CPU or CUDA.
+// The device dispatch for AdaIN: argument checks shared by every path, then the CPU reference, our CUDA
+// kernel, or LibTorch ops on a GPU our kernels cannot run on.
 #include "sinforge/model/adain.h"
+
+#include "sinforge/model/kernel_support.h"
 
 #include <stdexcept>
 #include <string>
@@ -14,24 +17,15 @@ void check_features(const at::Tensor& features, const char* what) {
   }
 }
 
-#ifndef SINFORGE_HAVE_CUDA
-[[noreturn]] void no_cuda() {
-  throw std::runtime_error("this build of sinforge has no CUDA kernels (built without the CUDA toolkit)");
-}
-#endif
-
 }  // namespace
 
 std::pair<at::Tensor, at::Tensor> channel_stats(const at::Tensor& features) {
   check_features(features, "features");
-  if (features.is_cuda()) {
+  if (features.is_cpu()) return detail::channel_stats_cpu(features);
 #ifdef SINFORGE_HAVE_CUDA
-    return detail::channel_stats_cuda(features);
-#else
-    no_cuda();
+  if (use_cuda_kernels(features.device())) return detail::channel_stats_cuda(features);
 #endif
-  }
-  return detail::channel_stats_cpu(features);
+  return detail::channel_stats_ops(features);
 }
 
 at::Tensor adain(const at::Tensor& content, const at::Tensor& style_mean, const at::Tensor& style_std,
@@ -50,14 +44,12 @@ at::Tensor adain(const at::Tensor& content, const at::Tensor& style_mean, const 
     throw std::invalid_argument("content, style statistics and style_index must be on one device");
   }
   if (!(alpha >= 0.f && alpha <= 1.f)) throw std::invalid_argument("alpha must lie in [0, 1]");
-  if (content.is_cuda()) {
+  if (content.is_cpu()) return detail::adain_cpu(content, style_mean, style_std, style_index, alpha);
 #ifdef SINFORGE_HAVE_CUDA
+  if (use_cuda_kernels(content.device()))
     return detail::adain_cuda(content, style_mean, style_std, style_index, alpha);
-#else
-    no_cuda();
 #endif
-  }
-  return detail::adain_cpu(content, style_mean, style_std, style_index, alpha);
+  return detail::adain_ops(content, style_mean, style_std, style_index, alpha);
 }
 
 }  // namespace sinforge

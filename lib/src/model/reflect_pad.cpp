@@ -5,6 +5,7 @@
 #include <string>
 
 #include "sinforge/core/log.h"
+#include "sinforge/model/kernel_support.h"
 #include "sinforge_kernels/reflect_pad_index.h"
 
 namespace sinforge {
@@ -26,7 +27,7 @@ at::Tensor reflect_pad1(const at::Tensor& x, bool relu, bool upsample2) {
   if (h < 2 || w < 2)
     throw std::invalid_argument(str_cat("reflect_pad1: ", x.sizes(), " is too small to reflect"));
 #ifdef SINFORGE_HAVE_CUDA
-  if (x.is_cuda() && x.is_contiguous(at::MemoryFormat::ChannelsLast))
+  if (x.is_cuda() && x.is_contiguous(at::MemoryFormat::ChannelsLast) && use_cuda_kernels(x.device()))
     return detail::reflect_pad1_cuda(x, relu, upsample2);
 #endif
   at::Tensor y = x.index_select(2, source_indices(h + 2, h, upsample2, x.device()))

@@ -188,18 +188,6 @@ void timed_loop(benchmark::State& st, at::Device device, double items, double by
   }
 }
 
-// The same AdaIN in LibTorch ops: what the kernel replaces.
-at::Tensor adain_torch_ops(const at::Tensor& x, const at::Tensor& sm, const at::Tensor& ss,
-                           const at::Tensor& index, float alpha) {
-  const at::Tensor xf = x.to(at::kFloat);
-  const at::Tensor mean = xf.mean({2, 3}, true);
-  const at::Tensor sd = (xf.var({2, 3}, /*unbiased=*/true, /*keepdim=*/true) + kAdainEpsilon).sqrt();
-  const int64_t n = x.size(0), c = x.size(1);
-  const at::Tensor t = (xf - mean) / sd * ss.index_select(0, index).view({n, c, 1, 1}) +
-                       sm.index_select(0, index).view({n, c, 1, 1});
-  return (t * alpha + xf * (1 - alpha)).to(x.scalar_type());
-}
-
 class Collector : public benchmark::BenchmarkReporter {
  public:
   bool ReportContext(const Context&) override { return true; }
@@ -518,8 +506,9 @@ void register_adain(Registrar& reg, const RecipeFigures& r) {
       at::Tensor x = (at::randn({batch, 512, fh, fw}) * 2 + 1).to(device, dtype);
       if (data->net->options().channels_last) x = x.contiguous(at::MemoryFormat::ChannelsLast);
       timed_loop(st, device, batch, adain_bytes, [&] {
-        benchmark::DoNotOptimize(torch_ops ? adain_torch_ops(x, data->style_mean, data->style_std, index, 1.f)
-                                           : adain(x, data->style_mean, data->style_std, index, 1.f));
+        benchmark::DoNotOptimize(torch_ops
+                                     ? detail::adain_ops(x, data->style_mean, data->style_std, index, 1.f)
+                                     : adain(x, data->style_mean, data->style_std, index, 1.f));
       });
     });
   }

@@ -1,4 +1,5 @@
-// Adaptive instance normalisation, one dispatch over the CPU reference and the CUDA kernel.
+// Adaptive instance normalisation, one dispatch over the CPU reference, the CUDA kernel and, on a GPU our
+// kernels have no image for (kernel_support.h), the same function in LibTorch ops.
 //
 // Per sample n and channel c of relu4_1 features, over the H*W positions:
 //   mean, unbiased variance (divide by H*W - 1), std = sqrt(var + 1e-5)
@@ -27,6 +28,10 @@ at::Tensor adain(const at::Tensor& content, const at::Tensor& style_mean, const 
 namespace detail {
 std::pair<at::Tensor, at::Tensor> channel_stats_cpu(const at::Tensor& features);
 at::Tensor adain_cpu(const at::Tensor& content, const at::Tensor& style_mean, const at::Tensor& style_std,
+                     const at::Tensor& style_index, float alpha);
+// LibTorch ops on the features' own device (adain_ops.cpp).
+std::pair<at::Tensor, at::Tensor> channel_stats_ops(const at::Tensor& features);
+at::Tensor adain_ops(const at::Tensor& content, const at::Tensor& style_mean, const at::Tensor& style_std,
                      const at::Tensor& style_index, float alpha);
 #ifdef SINFORGE_HAVE_CUDA
 std::pair<at::Tensor, at::Tensor> channel_stats_cuda(const at::Tensor& features);

@@ -1,6 +1,7 @@
 // The glue between the network's convolutions in one op: optional ReLU, optional nearest x2 upsampling, then
 // the reflection padding of 1 that a 3x3 convolution reads (kernels/include/sinforge_kernels/reflect_pad.h
-// has the rule). On CUDA with a channels-last tensor, one fused kernel; elsewhere the same index rule through
+// has the rule). On CUDA with a channels-last tensor, one fused kernel (when the binary has an image for the
+// GPU: kernel_support.h); elsewhere the same index rule through
 // LibTorch ops (index_select), which the tests hold equal to reflection_pad2d(upsample(relu(x))).
 #pragma once
 
