@@ -5,6 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "sinforge/core/error.h"
 #include "sinforge/model/adain.h"
 #include "sinforge/model/network.h"
 #include "sinforge/weights/weights.h"
@@ -160,6 +161,35 @@ TEST(Network, PrecisionNamesRoundTrip) {
     EXPECT_EQ(parse_precision(to_string(p)), p);
   }
   EXPECT_THROW(parse_precision("fp64"), std::exception);
+}
+
+// --precision per GPU architecture: bf16 from Ampere (8.0) on, fp16 and fp32 on every chip LibTorch supports.
+TEST(Network, PrecisionRuleForEveryArchitecture) {
+  const std::vector<ComputeCapability> chips = {{7, 5}, {8, 0},  {8, 6},  {8, 7},  {8, 9},
+                                                {9, 0}, {10, 0}, {10, 3}, {12, 0}, {12, 1}};
+  for (const ComputeCapability c : chips) {
+    SCOPED_TRACE(sm_name(c));
+    EXPECT_TRUE(gpu_supports(Precision::kFp32, c));
+    EXPECT_TRUE(gpu_supports(Precision::kFp16, c));
+    EXPECT_EQ(gpu_supports(Precision::kBf16, c), c.major >= 8);
+    EXPECT_NO_THROW(check_precision_for_gpu(Precision::kFp16, c, "cuda:0"));
+    EXPECT_NO_THROW(check_precision_for_gpu(Precision::kFp32, c, "cuda:0"));
+  }
+  EXPECT_NO_THROW(check_precision_for_gpu(Precision::kBf16, {8, 0}, "cuda:0 (A100)"));
+}
+
+TEST(Network, Bf16OnATuringGpuIsRefusedNamingFp16) {
+  const std::string message = testing::error_of<UsageError>([] {
+    check_precision_for_gpu(Precision::kBf16, {7, 5}, "cuda:0 (Tesla T4)");
+  });
+  EXPECT_NE(message.find("--precision bf16"), std::string::npos) << message;
+  EXPECT_NE(message.find("Tesla T4"), std::string::npos) << message;
+  EXPECT_NE(message.find("sm_75"), std::string::npos) << message;
+  EXPECT_NE(message.find("--precision fp16"), std::string::npos) << "names the alternative: " << message;
+  // The CPU refuses both half precisions; fp32 runs everywhere.
+  EXPECT_THROW(check_precision_for_device(Precision::kBf16, at::kCPU), UsageError);
+  EXPECT_THROW(check_precision_for_device(Precision::kFp16, at::kCPU), UsageError);
+  EXPECT_NO_THROW(check_precision_for_device(Precision::kFp32, at::kCPU));
 }
 
 }  // namespace

@@ -32,7 +32,11 @@ std::optional<size_t> free_device_bytes(at::Device device) {
 }
 
 size_t bytes_per_image(const NetworkOptions& options, int w, int h) {
-  const size_t element = options.precision == Precision::kFp32 ? 4 : 2;
+  return bytes_per_image(options.precision, w, h);
+}
+
+size_t bytes_per_image(Precision precision, int w, int h) {
+  const size_t element = precision == Precision::kFp32 ? 4 : 2;
   const size_t pixels = static_cast<size_t>(w) * static_cast<size_t>(h);
   // 64 channels at full resolution: padded input, output, the next layer's padded copy, and as much again for
   // convolution workspaces and allocator slack.
@@ -43,11 +47,19 @@ int default_batch_size(at::Device device) {
   return device.is_cuda() ? kGpuDefaultBatchSize : kCpuDefaultBatchSize;
 }
 
+int batch_for_memory(size_t free_bytes, size_t per_image, int requested) {
+  const size_t fits = (free_bytes / 10 * 8) / std::max<size_t>(1, per_image);
+  return static_cast<int>(std::clamp<size_t>(fits, 1, static_cast<size_t>(std::max(1, requested))));
+}
+
+int auto_gpu_batch_size(size_t free_bytes, Precision precision, int w, int h) {
+  return batch_for_memory(free_bytes, bytes_per_image(precision, w, h), kGpuDefaultBatchSize);
+}
+
 int batch_limit(const NetworkOptions& options, int w, int h, int requested) {
   const std::optional<size_t> free = free_device_bytes(options.device);
   if (!free) return requested;
-  const size_t fits = (*free / 10 * 8) / std::max<size_t>(1, bytes_per_image(options, w, h));
-  return static_cast<int>(std::clamp<size_t>(fits, 1, static_cast<size_t>(std::max(1, requested))));
+  return batch_for_memory(*free, bytes_per_image(options, w, h), requested);
 }
 
 }  // namespace sinforge

@@ -10,6 +10,7 @@
 #include <c10/core/InferenceMode.h>
 
 #include "sinforge/core/error.h"
+#include "sinforge/core/log.h"
 #include "sinforge/model/adain.h"
 #include "sinforge/model/reflect_pad.h"
 
@@ -89,9 +90,36 @@ at::ScalarType scalar_type(Precision precision) {
   return at::kFloat;
 }
 
+bool gpu_supports(Precision precision, ComputeCapability capability) {
+  switch (precision) {
+    case Precision::kBf16:
+      return capability >= ComputeCapability{8, 0};  // bf16 arithmetic and tensor cores: Ampere on
+    case Precision::kFp16:
+      return capability >= ComputeCapability{5, 3};
+    case Precision::kFp32:
+      break;
+  }
+  return true;
+}
+
+void check_precision_for_gpu(Precision precision, ComputeCapability capability, const std::string& gpu) {
+  if (gpu_supports(precision, capability)) return;
+  if (precision == Precision::kBf16) {
+    throw UsageError(str_cat("--precision bf16 needs a GPU of compute capability 8.0 (Ampere) or newer; ",
+                             gpu, " is ", sm_name(capability),
+                             ": use --precision fp16, which its tensor cores run"));
+  }
+  throw UsageError(str_cat("--precision ", to_string(precision), " is not supported on ", gpu, " (",
+                           sm_name(capability), "): use --precision fp32"));
+}
+
 void check_precision_for_device(Precision precision, const at::Device& device) {
   if (device.is_cpu() && precision != Precision::kFp32)
     throw UsageError("--precision " + to_string(precision) + " needs a GPU; the CPU path computes in fp32");
+  if (!device.is_cuda() || precision == Precision::kFp32) return;
+  const int index = device.index() < 0 ? 0 : device.index();
+  if (const std::optional<GpuInfo> gpu = gpu_info(index))
+    check_precision_for_gpu(precision, gpu->capability, str_cat("cuda:", index, " (", gpu->name, ")"));
 }
 
 ConvLayer fold_input_conv(const ConvLayer& input_1x1, const ConvLayer& first_3x3) {

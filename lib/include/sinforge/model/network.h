@@ -8,6 +8,7 @@
 
 #include <ATen/ATen.h>
 
+#include "sinforge/core/gpu_info.h"
 #include "sinforge/weights/weights.h"
 
 namespace sinforge {
@@ -17,8 +18,13 @@ enum class Precision { kFp32, kFp16, kBf16 };
 Precision parse_precision(const std::string& name);  // fp32|fp16|bf16; throws UsageError
 std::string to_string(Precision precision);
 at::ScalarType scalar_type(Precision precision);
-// The one rule for --precision: fp16 and bf16 need a GPU. Throws UsageError on the CPU with either.
+// The one rule for --precision: fp16 and bf16 need a GPU, and bf16 one of compute capability 8.0 (Ampere)
+// or newer; fp16 runs from 5.3 on (every GPU LibTorch supports). Throws UsageError before any work: on the
+// CPU with either, on an older GPU with bf16 (naming fp16 as the alternative).
 void check_precision_for_device(Precision precision, const at::Device& device);
+// The GPU half of that rule, pure: `gpu` names the GPU in the message ("cuda:0 (Tesla T4)").
+void check_precision_for_gpu(Precision precision, ComputeCapability capability, const std::string& gpu);
+bool gpu_supports(Precision precision, ComputeCapability capability);
 
 struct NetworkOptions {
   at::Device device = at::kCPU;
