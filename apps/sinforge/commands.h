@@ -14,5 +14,6 @@ int preview_command(int argc, char** argv);
 int verify_command(int argc, char** argv);
 int bench_command(int argc, char** argv);
 int shape_bias_command(int argc, char** argv);
+int info_command(int argc, char** argv);
 
 }  // namespace sinforge::cli

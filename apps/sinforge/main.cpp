@@ -20,6 +20,7 @@ commands:
   verify    check that every output a run recorded exists and decodes at its size
   bench     measure images/s of each stage and end to end (synthetic data unless told otherwise)
   shape-bias  measure a trained classifier's texture/shape bias on the cue-conflict stimuli
+  info      what this binary and machine offer: versions, kernels, GPUs, codecs, weights (--json)
   version   print the version
   help      print this text; 'sinforge <command> --help' describes a command's flags
 )";
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
     if (command == "verify") return sinforge::cli::verify_command(argc - 1, argv + 1);
     if (command == "bench") return sinforge::cli::bench_command(argc - 1, argv + 1);
     if (command == "shape-bias") return sinforge::cli::shape_bias_command(argc - 1, argv + 1);
+    if (command == "info") return sinforge::cli::info_command(argc - 1, argv + 1);
     if (command == "version" || command == "--version") {
       std::cout << "sinforge " << sinforge::version() << '\n';
       return sinforge::cli::kExitOk;
