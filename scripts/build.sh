@@ -14,7 +14,11 @@ if command -v ccache >/dev/null; then
   export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
   launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_CUDA_COMPILER_LAUNCHER=ccache)
 fi
-cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" >"$BUILD_DIR.configure.log" 2>&1 ||
+# The kernels' architectures: LibTorch's own list unless SINFORGE_CUDA_ARCHITECTURES narrows it ("90").
+archs=()
+[[ -n "${SINFORGE_CUDA_ARCHITECTURES:-}" ]] && archs=(-DSINFORGE_CUDA_ARCHITECTURES="$SINFORGE_CUDA_ARCHITECTURES")
+cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" "${archs[@]}" \
+  >"$BUILD_DIR.configure.log" 2>&1 ||
   { cat "$BUILD_DIR.configure.log"; exit 1; }
 # Each LibTorch translation unit needs about 1.5 GB to compile: keep jobs to what memory allows.
 jobs=$(nproc)
