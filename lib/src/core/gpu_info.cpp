@@ -69,8 +69,8 @@ std::optional<std::string> cuda_driver_version() {
 
 #else
 
-std::optional<GpuInfo> gpu_info(int) { return std::nullopt; }
-std::vector<GpuInfo> visible_gpus(FreeMemory free_memory) { return {}; }
+std::optional<GpuInfo> gpu_info(int, FreeMemory) { return std::nullopt; }
+std::vector<GpuInfo> visible_gpus(FreeMemory) { return {}; }
 std::optional<std::string> cuda_runtime_version() { return std::nullopt; }
 std::optional<std::string> cuda_driver_version() { return std::nullopt; }
 
