@@ -15,14 +15,9 @@
 #include <string_view>
 #include <vector>
 
-namespace sinforge::testing {
+#include "support/files.h"  // read_bytes, write_bytes
 
-// A file's whole content; empty when it cannot be read.
-std::string read_bytes(const std::filesystem::path& path);
-std::vector<uint8_t> read_byte_vector(const std::filesystem::path& path);
-// Writes (truncating) data to path.
-void write_bytes(const std::filesystem::path& path, std::string_view data);
-void write_bytes(const std::filesystem::path& path, std::span<const uint8_t> data);
+namespace sinforge::testing {
 
 // The files below an output folder, relative and sorted, without the run's own records (sinforge.*):
 // what a run wrote. Empty when root does not exist. output_bytes_below: the same with each file's bytes.
