@@ -11,6 +11,7 @@
 #include <cctype>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "sinforge/core/device.h"
@@ -27,6 +28,7 @@
 #include "sinforge/output/webdataset.h"
 #include "sinforge/pipeline/stylizer.h"
 #include "sinforge/plan/output_plan.h"
+#include "sinforge/plan/pairs_file.h"
 #include "sinforge/plan/scan.h"
 #include "sinforge/plan/shard.h"
 #include "sinforge/records/records.h"
@@ -210,7 +212,8 @@ struct RunInputs {
   DecoderWeights decoder;
   std::vector<fs::path> contents;
   std::vector<fs::path> paintings;
-  nlohmann::json settings;  // output_settings (run_settings.h)
+  std::optional<ExplicitPairs> pairs;  // --pairs, checked against both scans
+  nlohmann::json settings;             // output_settings (run_settings.h)
 };
 
 RunInputs load_run_inputs(const RunOptions& o) {
@@ -218,6 +221,7 @@ RunInputs load_run_inputs(const RunOptions& o) {
                load_decoder_weights(o.decoder),
                scan_images(o.content_dir, o.extensions),
                scan_images(o.styles_dir, o.extensions),
+               {},
                {}};
   if (in.contents.empty()) throw UsageError("--content " + o.content_dir.string() + ": no images found");
   require_class_folders(o, in.contents);
@@ -225,7 +229,12 @@ RunInputs load_run_inputs(const RunOptions& o) {
     throw UsageError(str_cat("--styles ", o.styles_dir.string(), " holds ", in.paintings.size(),
                              " images, fewer than --num-styles ", o.num_styles));
   }
-  in.settings = output_settings(o, sha256_hex(o.vgg), sha256_hex(o.decoder), in.paintings);
+  if (!o.pairs_file.empty()) {
+    in.pairs = read_pairs_file(o.pairs_file);
+    check_pairs_known(*in.pairs, in.contents, in.paintings);
+  }
+  in.settings = output_settings(o, sha256_hex(o.vgg), sha256_hex(o.decoder), in.paintings,
+                                in.pairs ? pairs_digest(*in.pairs) : "");
   check_settings(o.out_dir, in.settings, o.overwrite);  // before any work: exit 2 naming what differs
   return in;
 }
@@ -245,6 +254,24 @@ StyleBank encode_paintings(const RunOptions& o, const RunInputs& in, const Style
                                      " paintings could be read: fewer than --num-styles ", o.num_styles));
   }
   return bank;
+}
+
+// The seeded draw, or with --pairs the listed pairs. A listed painting that could not be read is already in
+// the skipped record as a painting; its pairs are left out with a warning, not recorded as skipped contents,
+// since resume takes a skipped content for done and the content may have other paintings.
+std::vector<PlannedContent> plan_contents(const RunOptions& o, const RunInputs& in,
+                                          const std::vector<fs::path>& usable_paintings) {
+  const bool png = o.format == ImageFormat::kPng;
+  if (!in.pairs) return plan_outputs(in.contents, usable_paintings, {o.seed, o.num_styles, png});
+  std::vector<std::pair<std::string, std::string>> dropped;
+  std::vector<PlannedContent> planned =
+      plan_listed_outputs(in.contents, usable_paintings, *in.pairs, png, &dropped);
+  if (!dropped.empty()) {
+    log::warn(str_cat("--pairs: ", dropped.size(), " listed pair", dropped.size() == 1 ? "" : "s",
+                      " left out: the painting could not be used (see the skipped record); the first: ",
+                      dropped.front().first, " with ", dropped.front().second));
+  }
+  return planned;
 }
 
 // Readies the output folder: clears what a killed run left (temporaries; everything of this shard with
@@ -325,6 +352,12 @@ void validate(const RunOptions& o) {
   validate_inputs(o);
   validate_out_dir(o);
   if (o.num_styles < 1) throw UsageError("--num-styles must be at least 1");
+  if (!o.pairs_file.empty()) {
+    if (!fs::is_regular_file(o.pairs_file))
+      throw UsageError(str_cat("--pairs ", o.pairs_file.string(), ": no such file"));
+    if (o.num_styles != 1)
+      throw UsageError("--pairs fixes each content's paintings; --num-styles cannot be given with it");
+  }
   validate_recipe(o);
   if (o.output_size < 0) throw UsageError("--output-size must be 0 (keep) or positive");
   if (o.output_size > 0 && o.crop == 0)
@@ -365,9 +398,7 @@ RunSummary run_stylize(const RunOptions& o) {
   const StyleBank bank = encode_paintings(o, in, session.network(), decoders, skipped_paintings, summary);
   const double styles_seconds = seconds_since(styles_start);
   // The plan covers every content image (names depend on the whole list), then keeps this shard's.
-  const std::vector<PlannedContent> planned = select_shard(
-      plan_outputs(in.contents, bank.paintings, {o.seed, o.num_styles, o.format == ImageFormat::kPng}),
-      o.shard);
+  const std::vector<PlannedContent> planned = select_shard(plan_contents(o, in, bank.paintings), o.shard);
 
   Journal journal = prepare_out_dir(o, in, planned);
   RunRecorder recorder(o.out_dir, o.shard, o.layout == OutputLayout::kWebDataset);

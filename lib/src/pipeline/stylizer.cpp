@@ -5,6 +5,7 @@
 #include <c10/core/impl/VirtualGuardImpl.h>
 #include <c10/util/Exception.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -86,7 +87,10 @@ class Pipeline {
     const int w = images[0].cols, h = images[0].rows;
     const at::Device device = net_.options().device;
     const at::Tensor input = upload(images, device);
-    const size_t num_styles = planned_[batch[0].index].paintings.size();
+    // --pairs gives each content its own number of paintings: style k runs on the images that have one.
+    size_t num_styles = 0;
+    for (const PreparedContent& c : batch)
+      num_styles = std::max(num_styles, planned_[c.index].paintings.size());
     try {
       at::Tensor features;
       try {
@@ -95,10 +99,23 @@ class Pipeline {
         features = at::Tensor();  // encoded again per part below
       }
       for (size_t k = 0; k < num_styles; ++k) {
-        const at::Tensor bytes = stylized_bytes(net_, input, features, style_index(batch, k, device), bank_,
-                                                settings_.alpha, w, h);
+        std::vector<PreparedContent> part;
+        std::vector<int64_t> rows;
+        for (size_t b = 0; b < batch.size(); ++b) {
+          if (planned_[batch[b].index].paintings.size() <= k) continue;
+          part.push_back(batch[b]);
+          rows.push_back(static_cast<int64_t>(b));
+        }
+        at::Tensor part_input = input, part_features = features;
+        if (part.size() < batch.size()) {
+          const at::Tensor index = at::tensor(rows, at::kLong).to(device);
+          part_input = input.index_select(0, index);
+          if (features.defined()) part_features = features.index_select(0, index);
+        }
+        const at::Tensor bytes = stylized_bytes(net_, part_input, part_features, style_index(part, k, device),
+                                                bank_, settings_.alpha, w, h);
         PendingOutput out = start_download(bytes, device);
-        for (const PreparedContent& c : batch) out.contents.push_back(c.index);
+        for (const PreparedContent& c : part) out.contents.push_back(c.index);
         out.style = k;
         out.w = w;
         out.h = h;

@@ -24,6 +24,8 @@ struct RunOptions {
   std::filesystem::path vgg;  // resolved weight files (see weights_locator.h)
   std::filesystem::path decoder;
   size_t num_styles = 1;
+  // --pairs: the explicit content-to-painting map (pairs_file.h); empty: the seeded draw.
+  std::filesystem::path pairs_file;
   float alpha = 1.f;
   int content_size = 0;  // shorter side; 0 keeps the size
   int style_size = 512;  // shorter side; 0 keeps the size

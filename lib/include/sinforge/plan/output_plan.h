@@ -3,7 +3,11 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <string>
+#include <utility>
 #include <vector>
+
+#include "sinforge/plan/pairs_file.h"
 
 namespace sinforge {
 
@@ -26,5 +30,15 @@ struct PlanSettings {
 std::vector<PlannedContent> plan_outputs(const std::vector<std::filesystem::path>& contents,
                                          const std::vector<std::filesystem::path>& paintings,
                                          const PlanSettings& settings);
+
+// The plan of a --pairs run (pairs_file.h): the listed contents only, in contents' order, each with its
+// listed paintings in k order, named as plan_outputs names them (the several-style names when any content
+// lists more than one painting). paintings are the usable ones (the style bank's); a listed painting that is
+// not among them (unreadable, too small) is left out of its content's list and reported in *dropped as
+// (content, painting), and a content left with none is not planned.
+std::vector<PlannedContent> plan_listed_outputs(const std::vector<std::filesystem::path>& contents,
+                                                const std::vector<std::filesystem::path>& paintings,
+                                                const ExplicitPairs& pairs, bool png,
+                                                std::vector<std::pair<std::string, std::string>>* dropped);
 
 }  // namespace sinforge
