@@ -40,6 +40,22 @@ PreparedContent load_content(const std::filesystem::path& file, size_t index, co
   return c;
 }
 
+// The same from a tar shard: the member's bytes from its tar's stream (tar_source.h), then as a file's.
+PreparedContent load_tar_content(TarContentSource& source, const PlannedContent& p, size_t index,
+                                 const ContentRecipe& recipe) {
+  PreparedContent c{index, {}, {}};
+  try {
+    const std::string bytes = source.read(index);
+    c.image = prepare_content(
+        decode_image(std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()), p.source),
+        recipe);
+    c.error = too_small_reason(c.image);
+  } catch (const std::exception& e) {
+    c.error = e.what();
+  }
+  return c;
+}
+
 // The 8-bit results of one style for a batch, on the network's device. On a GPU that runs out of memory the
 // batch is halved and retried; an image that does not fit alone rethrows (every image of a batch has one
 // size, so the whole batch is then too large).
@@ -187,8 +203,8 @@ class Pipeline {
 
   void skip_too_large(const std::vector<PreparedContent>& batch, const std::string& reason) {
     for (const PreparedContent& c : batch) {
-      log::warn(str_cat("content image skipped: ", planned_[c.index].relative.string(), ": ", reason));
-      recorder_.record_skip({"content", planned_[c.index].relative, reason});
+      log::warn(str_cat("content image skipped: ", record_path(planned_[c.index]).string(), ": ", reason));
+      recorder_.record_skip({"content", record_path(planned_[c.index]), reason});
     }
   }
 
@@ -220,10 +236,11 @@ SizeBatcher<PreparedContent> content_batcher(const NetworkOptions& options, int 
                                       });
 }
 
-void skip_unreadable(const std::filesystem::path& content_dir, const std::filesystem::path& relative,
+void skip_unreadable(const std::filesystem::path& content_dir, const PlannedContent& p,
                      const std::string& reason, RunRecorder& recorder) {
-  log::warn(str_cat("content image skipped: ", (content_dir / relative).string(), ": ", reason));
-  recorder.record_skip({"content", relative, reason});
+  const std::filesystem::path shown = p.source.empty() ? content_dir / p.relative : record_path(p);
+  log::warn(str_cat("content image skipped: ", shown.string(), ": ", reason));
+  recorder.record_skip({"content", record_path(p), reason});
 }
 
 // The images still waiting in buckets at the end: run, or after a stop request left for the rerun (nothing
@@ -248,6 +265,8 @@ size_t stylize_contents(const std::vector<PlannedContent>& planned, const StyleB
   const size_t window = std::max<size_t>(settings.batch_size * kQueueDepths.decode_ahead_batches,
                                          decoders.size() * kQueueDepths.decode_ahead_per_thread);
   OrderedLoader<PreparedContent> loader(decoders, planned.size(), window, [&](size_t i) {
+    if (settings.tar_source != nullptr)
+      return load_tar_content(*settings.tar_source, planned[i], i, settings.recipe);
     return load_content(settings.content_dir / planned[i].relative, i, settings.recipe);
   });
   const c10::OptionalStreamGuard stream_guard(side_stream(net.options().device));
@@ -266,7 +285,7 @@ size_t stylize_contents(const std::vector<PlannedContent>& planned, const StyleB
   // A stop request ends the loop between images; the batch in flight is finished and written.
   while (!stop_requested() && loader.next(c)) {
     if (!c.error.empty()) {
-      skip_unreadable(settings.content_dir, planned[c.index].relative, c.error, recorder);
+      skip_unreadable(settings.content_dir, planned[c.index], c.error, recorder);
       ++skipped;
       progress.skipped(1);
       batcher.skip();

@@ -15,7 +15,15 @@ struct PlannedContent {
   std::filesystem::path relative;              // relative to the content folder
   std::vector<size_t> paintings;               // indices into the style bank, one per style
   std::vector<std::filesystem::path> outputs;  // relative to the output folder, one per painting
+  // --content tar shards: "<tar>:<member>", what messages and the skipped record name the input by (the
+  // relative path stays the sample's identity for pairing, names and the manifest); empty for a file.
+  std::string source;
 };
+
+// What the skipped record names p by: its source, else its relative path.
+inline std::filesystem::path record_path(const PlannedContent& p) {
+  return p.source.empty() ? p.relative : std::filesystem::path(p.source);
+}
 
 struct PlanSettings {
   uint64_t seed = 0;
