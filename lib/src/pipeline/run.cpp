@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <thread>
+#include <tuple>
 
 #include "sinforge/core/device.h"
 #include "sinforge/core/error.h"
@@ -350,16 +351,20 @@ OutputSetup resume_output(const RunOptions& o, const RunInputs& in,
 
 // Tar shards stream: the contents left to do in their tars' order, the tars interleaved (each tar's first
 // image, then each one's second, ...) so that the decode pool reads several tars at once; the reader of
-// those items (tar_source.h).
-std::unique_ptr<TarContentSource> order_for_tars(const TarScan& scan,
+// those items (tar_source.h). Interleaved in groups of `streams` tars, one group after the other: a tar's
+// stream stays open from its first item to its last, and 1,024 open at once would exhaust the open-file
+// limit and hold a read buffer each.
+std::unique_ptr<TarContentSource> order_for_tars(const TarScan& scan, size_t streams,
                                                  std::vector<PlannedContent>& remaining) {
   std::map<std::string, const TarSample*> sample_of;
   for (const TarSample& s : scan.samples) sample_of.emplace(s.relative.generic_string(), &s);
   std::vector<std::pair<const TarSample*, PlannedContent>> keyed;
   for (PlannedContent& p : remaining)
     keyed.emplace_back(sample_of.at(p.relative.generic_string()), std::move(p));
-  std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
-    return std::pair(a.first->ordinal, a.first->tar) < std::pair(b.first->ordinal, b.first->tar);
+  const size_t group = std::max<size_t>(streams, 1);
+  std::stable_sort(keyed.begin(), keyed.end(), [group](const auto& a, const auto& b) {
+    return std::tuple(a.first->tar / group, a.first->ordinal, a.first->tar) <
+           std::tuple(b.first->tar / group, b.first->ordinal, b.first->tar);
   });
   remaining.clear();
   std::vector<TarContentSource::Item> items;
@@ -376,7 +381,7 @@ size_t stylize_remaining(const RunOptions& o, const RunInputs& in, OutputSetup& 
                          const StyleNetwork& net, ThreadPool& decoders, RunRecorder& recorder,
                          RunSummary& summary) {
   std::unique_ptr<TarContentSource> tar_source;
-  if (in.tars) tar_source = order_for_tars(*in.tars, output.resumed.remaining);
+  if (in.tars) tar_source = order_for_tars(*in.tars, decoders.size(), output.resumed.remaining);
   StylizeSettings settings{o.content_dir, o.out_dir,          content_recipe(o),
                            o.alpha,       summary.batch_size, std::move(output.resumed.existing_outputs)};
   settings.tar_source = tar_source.get();
