@@ -1,5 +1,6 @@
 // --content as WebDataset tar shards, from the outside, on tars Python's tarfile wrote: a run from tars
-// equals the run from the same images extracted into folders (files, bytes and pairs); SIGKILL then a rerun,
+// equals the run from the same images extracted into folders (files, bytes and pairs), also when that run's
+// manifest is fed to the tar run as --pairs; SIGKILL then a rerun,
 // and three shards, end with the uninterrupted run's outputs, each recorded once; a corrupt member, a bad
 // .cls and a truncated tar are skipped and recorded as <tar>:<member> while the good samples are stylized;
 // bad specs fail before any work.
@@ -146,6 +147,16 @@ TEST_F(TarInputCli, ThreeShardsOverTarsEqualOneRun) {
         sinforge(tar_args((shards() / "tars").string(), out) + " --shard " + std::to_string(k) + "/3");
     ASSERT_EQ(run.exit_code, 0) << run.output;
   }
+  expect_equals_reference(out);
+}
+
+TEST_F(TarInputCli, TheFolderRunsManifestAsPairsGivesTheSameOutputsFromTars) {
+  // --pairs names the samples by the paths they would extract to, as the folder run's manifest does.
+  const fs::path out = tmp_ / "out";
+  std::string args = tar_args((shards() / "tars").string(), out);
+  args.replace(args.find(" --num-styles 2"), 15, "");  // the map fixes the paintings (and another seed)
+  const auto run = sinforge(args + " --seed 5 --pairs " + quote(manifest_path(reference(), ShardId{})));
+  ASSERT_EQ(run.exit_code, 0) << run.output;
   expect_equals_reference(out);
 }
 
