@@ -46,6 +46,8 @@ void apply_run_only_flags(const cxxopts::ParseResult& r, RunOptions& o) {
     if (num_styles < 1) throw UsageError("--num-styles must be at least 1");
     o.num_styles = static_cast<size_t>(num_styles);
   }
+  if (r.count("pairs") != 0) o.pairs_file = r["pairs"].as<std::string>();
+  if (r.count("classes") != 0) o.classes_file = r["classes"].as<std::string>();
   given(r, "output-size", o.output_size);
   std::string text;
   if (given(r, "format", text)) o.format = parse_format(text);
@@ -75,6 +77,8 @@ int run_command(int argc, char** argv) {
       ("tar-size", "webdataset: bytes per tar, e.g. 1G, 500M, 1GiB", cxxopts::value<std::string>()->default_value("1G"))
       ("tar-prefix", "webdataset: tars are <out>/<prefix>-<shard K>-<NNNNNN>.tar", cxxopts::value<std::string>()->default_value("sinforge"))
       ("num-styles", "paintings per content image", cxxopts::value<int>()->default_value("1"))
+      ("classes", "tar shards: FILE naming the .cls class numbers, line i for class i", cxxopts::value<std::string>())
+      ("pairs", "CSV content,painting[,k] fixing the pairing (a run's manifest is one); unlisted contents are not stylized", cxxopts::value<std::string>())
       ("output-size", "shrink each square result to NxN by area averaging (0: keep; needs --crop)", cxxopts::value<int>()->default_value("0"))
       ("style-bank", "file of the paintings' statistics, built or reused (default: <out>/sinforge.styles.bank)", cxxopts::value<std::string>())
       ("format", "jpg or png", cxxopts::value<std::string>()->default_value("jpg"))

@@ -88,5 +88,24 @@ TEST(OutputPlan, NamesDependOnTheWholeListNotTheShard) {
   }
 }
 
+TEST(OutputPlan, AListedPlanHoldsTheListedPairsOnly) {
+  const std::vector<fs::path> contents = {"x/1.jpg", "x/2.jpg", "y/3.png"};
+  const std::vector<fs::path> usable = {"p/a.jpg", "p/b.jpg", "q/c.png"};  // p/gone.jpg was unreadable
+  ExplicitPairs pairs;  // as read_pairs_file gives it: in k order
+  pairs.paintings_of = {
+      {"y/3.png", {"p/a.jpg", "q/c.png"}}, {"x/1.jpg", {"p/gone.jpg"}}, {"x/2.jpg", {"p/b.jpg"}}};
+  std::vector<std::pair<std::string, std::string>> dropped;
+  const auto plan = plan_listed_outputs(contents, usable, pairs, false, &dropped);
+  ASSERT_EQ(plan.size(), 2u) << "x/1.jpg lists only an unusable painting; nothing else is planned";
+  EXPECT_EQ(plan[0].relative, fs::path("x/2.jpg"));
+  EXPECT_EQ(plan[0].paintings, (std::vector<size_t>{1}));
+  EXPECT_EQ(plan[1].relative, fs::path("y/3.png"));
+  EXPECT_EQ(plan[1].paintings, (std::vector<size_t>{0, 2}));
+  // y/3.png lists two paintings, so every output takes the several-style name, as --num-styles 2 gives it.
+  EXPECT_EQ(plan[0].outputs[0], fs::path("x/2-stylized-b.jpg"));
+  EXPECT_EQ(plan[1].outputs, (std::vector<fs::path>{"y/3-stylized-a.jpg", "y/3-stylized-c.jpg"}));
+  EXPECT_EQ(dropped, (std::vector<std::pair<std::string, std::string>>{{"x/1.jpg", "p/gone.jpg"}}));
+}
+
 }  // namespace
 }  // namespace sinforge

@@ -10,14 +10,18 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <map>
 #include <memory>
+#include <optional>
 #include <thread>
+#include <tuple>
 
 #include "sinforge/core/device.h"
 #include "sinforge/core/error.h"
 #include "sinforge/core/log.h"
 #include "sinforge/core/stop.h"
 #include "sinforge/core/thread_pool.h"
+#include "sinforge/image/tar_source.h"
 #include "sinforge/model/device_memory.h"
 #include "sinforge/model/session.h"
 #include "sinforge/model/style_bank.h"
@@ -27,8 +31,10 @@
 #include "sinforge/output/webdataset.h"
 #include "sinforge/pipeline/stylizer.h"
 #include "sinforge/plan/output_plan.h"
+#include "sinforge/plan/pairs_file.h"
 #include "sinforge/plan/scan.h"
 #include "sinforge/plan/shard.h"
+#include "sinforge/plan/tar_scan.h"
 #include "sinforge/records/records.h"
 #include "sinforge/records/resume.h"
 #include "sinforge/records/run_settings.h"
@@ -210,22 +216,50 @@ struct RunInputs {
   DecoderWeights decoder;
   std::vector<fs::path> contents;
   std::vector<fs::path> paintings;
-  nlohmann::json settings;  // output_settings (run_settings.h)
+  std::optional<ExplicitPairs> pairs;  // --pairs, checked against both scans
+  std::optional<TarScan> tars;         // --content tar shards: contents are its samples' relative paths
+  nlohmann::json settings;             // output_settings (run_settings.h)
 };
+
+// The samples of --content tar shards, read to their ends (tars in parallel), their relative paths as the
+// content list.
+TarScan scan_content_tars(const RunOptions& o) {
+  std::optional<std::vector<std::string>> classes;
+  if (!o.classes_file.empty()) classes = read_class_names(o.classes_file);
+  ThreadPool pool(worker_count(o.threads));
+  TarScan scan = scan_tars(expand_tar_spec(o.content_dir.string()), o.extensions, classes, pool);
+  log::info(str_cat("--content: ", scan.samples.size(), " samples in ", scan.tars.size(), " tars",
+                    scan.problems.empty() ? "" : str_cat(", ", scan.problems.size(), " problems")));
+  for (const TarProblem& p : scan.problems) log::warn(str_cat("content skipped: ", p.where, ": ", p.reason));
+  return scan;
+}
 
 RunInputs load_run_inputs(const RunOptions& o) {
   RunInputs in{load_encoder_weights(o.vgg),
                load_decoder_weights(o.decoder),
-               scan_images(o.content_dir, o.extensions),
+               {},
                scan_images(o.styles_dir, o.extensions),
+               {},
+               {},
                {}};
+  if (names_tar_shards(o.content_dir.string())) {
+    in.tars = scan_content_tars(o);
+    for (const TarSample& s : in.tars->samples) in.contents.push_back(s.relative);
+  } else {
+    in.contents = scan_images(o.content_dir, o.extensions);
+  }
   if (in.contents.empty()) throw UsageError("--content " + o.content_dir.string() + ": no images found");
   require_class_folders(o, in.contents);
   if (in.paintings.size() < o.num_styles) {
     throw UsageError(str_cat("--styles ", o.styles_dir.string(), " holds ", in.paintings.size(),
                              " images, fewer than --num-styles ", o.num_styles));
   }
-  in.settings = output_settings(o, sha256_hex(o.vgg), sha256_hex(o.decoder), in.paintings);
+  if (!o.pairs_file.empty()) {
+    in.pairs = read_pairs_file(o.pairs_file);
+    check_pairs_known(*in.pairs, in.contents, in.paintings);
+  }
+  in.settings = output_settings(o, sha256_hex(o.vgg), sha256_hex(o.decoder), in.paintings,
+                                in.pairs ? pairs_digest(*in.pairs) : "");
   check_settings(o.out_dir, in.settings, o.overwrite);  // before any work: exit 2 naming what differs
   return in;
 }
@@ -245,6 +279,34 @@ StyleBank encode_paintings(const RunOptions& o, const RunInputs& in, const Style
                                      " paintings could be read: fewer than --num-styles ", o.num_styles));
   }
   return bank;
+}
+
+// The seeded draw, or with --pairs the listed pairs. A listed painting that could not be read is already in
+// the skipped record as a painting; its pairs are left out with a warning, not recorded as skipped contents,
+// since resume takes a skipped content for done and the content may have other paintings.
+std::vector<PlannedContent> plan_contents(const RunOptions& o, const RunInputs& in,
+                                          const std::vector<fs::path>& usable_paintings) {
+  const bool png = o.format == ImageFormat::kPng;
+  if (!in.pairs) return plan_outputs(in.contents, usable_paintings, {o.seed, o.num_styles, png});
+  std::vector<std::pair<std::string, std::string>> dropped;
+  std::vector<PlannedContent> planned =
+      plan_listed_outputs(in.contents, usable_paintings, *in.pairs, png, &dropped);
+  if (!dropped.empty()) {
+    log::warn(str_cat("--pairs: ", dropped.size(), " listed pair", dropped.size() == 1 ? "" : "s",
+                      " left out: the painting could not be used (see the skipped record); the first: ",
+                      dropped.front().first, " with ", dropped.front().second));
+  }
+  return planned;
+}
+
+// Each planned sample of a tar shard named by "<tar>:<member>" in messages and the skipped record.
+void name_tar_sources(const TarScan& scan, std::vector<PlannedContent>& planned) {
+  std::map<std::string, const TarSample*> sample_of;
+  for (const TarSample& s : scan.samples) sample_of.emplace(s.relative.generic_string(), &s);
+  for (PlannedContent& p : planned) {
+    const TarSample& s = *sample_of.at(p.relative.generic_string());
+    p.source = tar_member_label(scan.tars[s.tar], s.member);
+  }
 }
 
 // Readies the output folder: clears what a killed run left (temporaries; everything of this shard with
@@ -272,6 +334,11 @@ OutputSetup resume_output(const RunOptions& o, const RunInputs& in,
   for (const SkippedInput& s : skipped_paintings) {
     if (journal.recorded_skips.count({s.kind, s.path.generic_string()}) == 0) recorder.record_skip(s);
   }
+  // The tars' bad members and breaks: each recorded once, by the shard its label falls in.
+  for (const TarProblem& p : in.tars ? in.tars->problems : std::vector<TarProblem>{}) {
+    if (in_shard(p.where, o.shard) && journal.recorded_skips.count({"content", p.where}) == 0)
+      recorder.record_skip({"content", p.where, p.reason});
+  }
   OutputSetup output = o.layout == OutputLayout::kWebDataset
                            ? resume_tars(o, planned, in.contents, journal, recorder, threads)
                            : resume_folder(o, planned, usable_paintings, journal, recorder, threads);
@@ -282,13 +349,42 @@ OutputSetup resume_output(const RunOptions& o, const RunInputs& in,
   return output;
 }
 
+// Tar shards stream: the contents left to do in their tars' order, the tars interleaved (each tar's first
+// image, then each one's second, ...) so that the decode pool reads several tars at once; the reader of
+// those items (tar_source.h). Interleaved in groups of `streams` tars, one group after the other: a tar's
+// stream stays open from its first item to its last, and 1,024 open at once would exhaust the open-file
+// limit and hold a read buffer each.
+std::unique_ptr<TarContentSource> order_for_tars(const TarScan& scan, size_t streams,
+                                                 std::vector<PlannedContent>& remaining) {
+  std::map<std::string, const TarSample*> sample_of;
+  for (const TarSample& s : scan.samples) sample_of.emplace(s.relative.generic_string(), &s);
+  std::vector<std::pair<const TarSample*, PlannedContent>> keyed;
+  for (PlannedContent& p : remaining)
+    keyed.emplace_back(sample_of.at(p.relative.generic_string()), std::move(p));
+  const size_t group = std::max<size_t>(streams, 1);
+  std::stable_sort(keyed.begin(), keyed.end(), [group](const auto& a, const auto& b) {
+    return std::tuple(a.first->tar / group, a.first->ordinal, a.first->tar) <
+           std::tuple(b.first->tar / group, b.first->ordinal, b.first->tar);
+  });
+  remaining.clear();
+  std::vector<TarContentSource::Item> items;
+  for (auto& [sample, p] : keyed) {
+    items.push_back({sample->tar, sample->member});
+    remaining.push_back(std::move(p));
+  }
+  return std::make_unique<TarContentSource>(scan.tars, items);
+}
+
 // The stylizer over what is left to do; returns how many contents were skipped. An error keeps what was
 // written and says how to resume.
-size_t stylize_remaining(const RunOptions& o, OutputSetup& output, const StyleBank& bank,
+size_t stylize_remaining(const RunOptions& o, const RunInputs& in, OutputSetup& output, const StyleBank& bank,
                          const StyleNetwork& net, ThreadPool& decoders, RunRecorder& recorder,
                          RunSummary& summary) {
+  std::unique_ptr<TarContentSource> tar_source;
+  if (in.tars) tar_source = order_for_tars(*in.tars, decoders.size(), output.resumed.remaining);
   StylizeSettings settings{o.content_dir, o.out_dir,          content_recipe(o),
                            o.alpha,       summary.batch_size, std::move(output.resumed.existing_outputs)};
+  settings.tar_source = tar_source.get();
   settings.batching = &summary.batching;
   settings.progress_mode = o.progress_interval > 0 ? progress_mode_for_stderr() : ProgressMode::kOff;
   settings.progress_interval = o.progress_interval;
@@ -302,10 +398,19 @@ size_t stylize_remaining(const RunOptions& o, OutputSetup& output, const StyleBa
 
 }  // namespace
 
-void validate_inputs(const RunOptions& o) {
+void validate_inputs(const RunOptions& o, bool allow_tars) {
+  if (o.content_dir.empty()) throw UsageError("--content is required");
+  if (names_tar_shards(o.content_dir.string())) {
+    if (!allow_tars)
+      throw UsageError("--content " + o.content_dir.string() + " names tar shards, which only run reads");
+    expand_tar_spec(o.content_dir.string());  // every named tar exists
+  } else if (!o.classes_file.empty()) {
+    throw UsageError("--classes names the classes of tar shards' .cls members; --content is a folder tree");
+  }
   for (const auto& [dir, flag] :
        {std::pair{o.content_dir, "--content"}, std::pair{o.styles_dir, "--styles"}}) {
     if (dir.empty()) throw UsageError(str_cat(flag, " is required"));
+    if (flag == std::string("--content") && names_tar_shards(dir.string())) continue;
     if (!fs::is_directory(dir)) throw UsageError(str_cat(flag, " ", dir.string(), ": no such folder"));
   }
   if (o.extensions.empty()) throw UsageError("--extensions names no extension");
@@ -322,9 +427,20 @@ void validate_recipe(const RunOptions& o) {
 }
 
 void validate(const RunOptions& o) {
-  validate_inputs(o);
+  validate_inputs(o, /*allow_tars=*/true);
+  if (o.layout == OutputLayout::kWebDataset && names_tar_shards(o.content_dir.string())) {
+    throw UsageError(
+        "--output-layout webdataset from tar shards is not yet supported (it is to keep the input keys); "
+        "use --output-layout folder");
+  }
   validate_out_dir(o);
   if (o.num_styles < 1) throw UsageError("--num-styles must be at least 1");
+  if (!o.pairs_file.empty()) {
+    if (!fs::is_regular_file(o.pairs_file))
+      throw UsageError(str_cat("--pairs ", o.pairs_file.string(), ": no such file"));
+    if (o.num_styles != 1)
+      throw UsageError("--pairs fixes each content's paintings; --num-styles cannot be given with it");
+  }
   validate_recipe(o);
   if (o.output_size < 0) throw UsageError("--output-size must be 0 (keep) or positive");
   if (o.output_size > 0 && o.crop == 0)
@@ -365,9 +481,8 @@ RunSummary run_stylize(const RunOptions& o) {
   const StyleBank bank = encode_paintings(o, in, session.network(), decoders, skipped_paintings, summary);
   const double styles_seconds = seconds_since(styles_start);
   // The plan covers every content image (names depend on the whole list), then keeps this shard's.
-  const std::vector<PlannedContent> planned = select_shard(
-      plan_outputs(in.contents, bank.paintings, {o.seed, o.num_styles, o.format == ImageFormat::kPng}),
-      o.shard);
+  std::vector<PlannedContent> planned = select_shard(plan_contents(o, in, bank.paintings), o.shard);
+  if (in.tars) name_tar_sources(*in.tars, planned);
 
   Journal journal = prepare_out_dir(o, in, planned);
   RunRecorder recorder(o.out_dir, o.shard, o.layout == OutputLayout::kWebDataset);
@@ -377,7 +492,9 @@ RunSummary run_stylize(const RunOptions& o) {
   const auto contents_start = Clock::now();
   summary.batch_size = o.batch_size > 0 ? o.batch_size : default_batch_size(session.device());
   summary.skipped_contents =
-      stylize_remaining(o, output, bank, session.network(), decoders, recorder, summary);
+      stylize_remaining(o, in, output, bank, session.network(), decoders, recorder, summary);
+  for (const TarProblem& p : in.tars ? in.tars->problems : std::vector<TarProblem>{})
+    summary.skipped_contents += in_shard(p.where, o.shard) ? 1 : 0;
   summary.written = output.sink->written();
   summary.stop_signal = stop_signal();
   summary.seconds = seconds_since(start);

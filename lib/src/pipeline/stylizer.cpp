@@ -5,6 +5,7 @@
 #include <c10/core/impl/VirtualGuardImpl.h>
 #include <c10/util/Exception.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -32,6 +33,22 @@ PreparedContent load_content(const std::filesystem::path& file, size_t index, co
   PreparedContent c{index, {}, {}};
   try {
     c.image = prepare_content(read_image(file), recipe);
+    c.error = too_small_reason(c.image);
+  } catch (const std::exception& e) {
+    c.error = e.what();
+  }
+  return c;
+}
+
+// The same from a tar shard: the member's bytes from its tar's stream (tar_source.h), then as a file's.
+PreparedContent load_tar_content(TarContentSource& source, const PlannedContent& p, size_t index,
+                                 const ContentRecipe& recipe) {
+  PreparedContent c{index, {}, {}};
+  try {
+    const std::string bytes = source.read(index);
+    c.image = prepare_content(
+        decode_image(std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()), p.source),
+        recipe);
     c.error = too_small_reason(c.image);
   } catch (const std::exception& e) {
     c.error = e.what();
@@ -86,7 +103,10 @@ class Pipeline {
     const int w = images[0].cols, h = images[0].rows;
     const at::Device device = net_.options().device;
     const at::Tensor input = upload(images, device);
-    const size_t num_styles = planned_[batch[0].index].paintings.size();
+    // --pairs gives each content its own number of paintings: style k runs on the images that have one.
+    size_t num_styles = 0;
+    for (const PreparedContent& c : batch)
+      num_styles = std::max(num_styles, planned_[c.index].paintings.size());
     try {
       at::Tensor features;
       try {
@@ -95,10 +115,23 @@ class Pipeline {
         features = at::Tensor();  // encoded again per part below
       }
       for (size_t k = 0; k < num_styles; ++k) {
-        const at::Tensor bytes = stylized_bytes(net_, input, features, style_index(batch, k, device), bank_,
-                                                settings_.alpha, w, h);
+        std::vector<PreparedContent> part;
+        std::vector<int64_t> rows;
+        for (size_t b = 0; b < batch.size(); ++b) {
+          if (planned_[batch[b].index].paintings.size() <= k) continue;
+          part.push_back(batch[b]);
+          rows.push_back(static_cast<int64_t>(b));
+        }
+        at::Tensor part_input = input, part_features = features;
+        if (part.size() < batch.size()) {
+          const at::Tensor index = at::tensor(rows, at::kLong).to(device);
+          part_input = input.index_select(0, index);
+          if (features.defined()) part_features = features.index_select(0, index);
+        }
+        const at::Tensor bytes = stylized_bytes(net_, part_input, part_features, style_index(part, k, device),
+                                                bank_, settings_.alpha, w, h);
         PendingOutput out = start_download(bytes, device);
-        for (const PreparedContent& c : batch) out.contents.push_back(c.index);
+        for (const PreparedContent& c : part) out.contents.push_back(c.index);
         out.style = k;
         out.w = w;
         out.h = h;
@@ -170,8 +203,8 @@ class Pipeline {
 
   void skip_too_large(const std::vector<PreparedContent>& batch, const std::string& reason) {
     for (const PreparedContent& c : batch) {
-      log::warn(str_cat("content image skipped: ", planned_[c.index].relative.string(), ": ", reason));
-      recorder_.record_skip({"content", planned_[c.index].relative, reason});
+      log::warn(str_cat("content image skipped: ", record_path(planned_[c.index]).string(), ": ", reason));
+      recorder_.record_skip({"content", record_path(planned_[c.index]), reason});
     }
   }
 
@@ -203,10 +236,11 @@ SizeBatcher<PreparedContent> content_batcher(const NetworkOptions& options, int 
                                       });
 }
 
-void skip_unreadable(const std::filesystem::path& content_dir, const std::filesystem::path& relative,
+void skip_unreadable(const std::filesystem::path& content_dir, const PlannedContent& p,
                      const std::string& reason, RunRecorder& recorder) {
-  log::warn(str_cat("content image skipped: ", (content_dir / relative).string(), ": ", reason));
-  recorder.record_skip({"content", relative, reason});
+  const std::filesystem::path shown = p.source.empty() ? content_dir / p.relative : record_path(p);
+  log::warn(str_cat("content image skipped: ", shown.string(), ": ", reason));
+  recorder.record_skip({"content", record_path(p), reason});
 }
 
 // The images still waiting in buckets at the end: run, or after a stop request left for the rerun (nothing
@@ -231,6 +265,8 @@ size_t stylize_contents(const std::vector<PlannedContent>& planned, const StyleB
   const size_t window = std::max<size_t>(settings.batch_size * kQueueDepths.decode_ahead_batches,
                                          decoders.size() * kQueueDepths.decode_ahead_per_thread);
   OrderedLoader<PreparedContent> loader(decoders, planned.size(), window, [&](size_t i) {
+    if (settings.tar_source != nullptr)
+      return load_tar_content(*settings.tar_source, planned[i], i, settings.recipe);
     return load_content(settings.content_dir / planned[i].relative, i, settings.recipe);
   });
   const c10::OptionalStreamGuard stream_guard(side_stream(net.options().device));
@@ -249,7 +285,7 @@ size_t stylize_contents(const std::vector<PlannedContent>& planned, const StyleB
   // A stop request ends the loop between images; the batch in flight is finished and written.
   while (!stop_requested() && loader.next(c)) {
     if (!c.error.empty()) {
-      skip_unreadable(settings.content_dir, planned[c.index].relative, c.error, recorder);
+      skip_unreadable(settings.content_dir, planned[c.index], c.error, recorder);
       ++skipped;
       progress.skipped(1);
       batcher.skip();

@@ -116,61 +116,12 @@ void RunRecorder::write_summary(const nlohmann::json& summary) {
                     std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
 }
 
-std::string csv_row(const std::vector<std::string>& fields) {
-  std::string row;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (i > 0) row += ',';
-    const std::string& f = fields[i];
-    if (f.find_first_of(",\"\r\n") == std::string::npos) {
-      row += f;
-      continue;
-    }
-    row += '"';
-    for (const char c : f) {
-      if (c == '"') row += '"';
-      row += c;
-    }
-    row += '"';
-  }
-  row += '\n';
-  return row;
-}
-
 std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + file.string());
   const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> row;
-  std::string field;
-  bool quoted = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      row.push_back(std::move(field));
-      field.clear();
-    } else if (c == '\n') {
-      row.push_back(std::move(field));
-      field.clear();
-      rows.push_back(std::move(row));
-      row.clear();
-    } else if (c != '\r') {
-      field += c;
-    }
-  }
   // Anything after the last newline is a row torn by a crash: dropped.
-  return rows;
+  return parse_csv(text, CsvTail::kDropTorn);
 }
 
 std::vector<ManifestEntry> read_manifests(const std::filesystem::path& out_dir) {

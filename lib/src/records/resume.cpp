@@ -62,7 +62,7 @@ ResumeResult resume_plan(const std::vector<PlannedContent>& planned,
                          const Journal& journal, RunRecorder& recorder) {
   ResumeResult result;
   for (const PlannedContent& p : planned) {
-    if (journal.recorded_skips.count({"content", p.relative.generic_string()}) != 0) {
+    if (journal.recorded_skips.count({"content", record_path(p).generic_string()}) != 0) {
       ++result.contents_done;
       continue;
     }

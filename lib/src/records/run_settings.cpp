@@ -46,12 +46,14 @@ nlohmann::json recipe_settings(const RunOptions& o) {
 }
 
 nlohmann::json output_settings(const RunOptions& o, const std::string& vgg_sha256,
-                               const std::string& decoder_sha256, const std::vector<fs::path>& paintings) {
+                               const std::string& decoder_sha256, const std::vector<fs::path>& paintings,
+                               const std::string& pairs_digest) {
   nlohmann::json settings = recipe_settings(o);
   settings["vgg_sha256"] = vgg_sha256;
   settings["decoder_sha256"] = decoder_sha256;
   settings["quality"] = o.format == ImageFormat::kPng ? 0 : o.quality;  // PNG ignores the quality
   settings["paintings"] = painting_list_digest(paintings);
+  if (!pairs_digest.empty()) settings["pairs"] = pairs_digest;  // the map replaces the seed's draw
   // Only the webdataset layout adds its keys, so folders written before the layout existed still resume.
   if (o.layout == OutputLayout::kWebDataset) {
     settings["output_layout"] = to_string(o.layout);

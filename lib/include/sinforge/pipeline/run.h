@@ -18,12 +18,16 @@
 namespace sinforge {
 
 struct RunOptions {
-  std::filesystem::path content_dir;
+  std::filesystem::path content_dir;  // a folder tree, or tar shards (plan/tar_scan.h: names_tar_shards)
+  // --classes: the names of the tar samples' .cls numbers; empty: the numbers are the class folders.
+  std::filesystem::path classes_file;
   std::filesystem::path styles_dir;
   std::filesystem::path out_dir;
   std::filesystem::path vgg;  // resolved weight files (see weights_locator.h)
   std::filesystem::path decoder;
   size_t num_styles = 1;
+  // --pairs: the explicit content-to-painting map (pairs_file.h); empty: the seeded draw.
+  std::filesystem::path pairs_file;
   float alpha = 1.f;
   int content_size = 0;  // shorter side; 0 keeps the size
   int style_size = 512;  // shorter side; 0 keeps the size
@@ -52,8 +56,9 @@ struct RunOptions {
 // Every check that can be made before work starts; throws UsageError naming the flag.
 void validate(const RunOptions& options);
 // The parts of validate that the commands reading run's flags (preview) share: --content, --styles and
-// --extensions; the recipe's --alpha, --content-size, --style-size and --crop.
-void validate_inputs(const RunOptions& options);
+// --extensions; the recipe's --alpha, --content-size, --style-size and --crop. --content may name tar shards
+// only where allow_tars (run; preview reads folder trees).
+void validate_inputs(const RunOptions& options, bool allow_tars = false);
 void validate_recipe(const RunOptions& options);
 
 // The session (session.h) the options ask for: device, precision, threads.

@@ -9,6 +9,7 @@
 #include "sinforge/core/progress.h"
 #include "sinforge/core/thread_pool.h"
 #include "sinforge/image/recipe.h"
+#include "sinforge/image/tar_source.h"
 #include "sinforge/model/network.h"
 #include "sinforge/model/style_bank.h"
 #include "sinforge/output/output_sink.h"
@@ -28,6 +29,8 @@ struct StylizeSettings {
   ProgressMode progress_mode = ProgressMode::kOff;
   double progress_interval = 30;      // seconds between log lines (ProgressMode::kLog)
   BatchingStats* batching = nullptr;  // when given, receives how full the batches were
+  // --content tar shards: the images are read from here, item i for planned[i], instead of content_dir.
+  TarContentSource* tar_source = nullptr;
 };
 
 // Stylizes every planned content image: outputs go to the sink (which records them in the manifest once

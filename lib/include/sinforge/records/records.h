@@ -21,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sinforge/core/csv.h"
 #include "sinforge/plan/shard.h"
 
 namespace sinforge {
@@ -74,9 +75,8 @@ class RunRecorder {
   double flush_seconds_ = 0;
 };
 
-// CSV with RFC 4180 quoting: fields holding a comma, quote or newline are quoted, quotes doubled.
-std::string csv_row(const std::vector<std::string>& fields);
-// Parses a file of such rows, header included. A torn last row (a crash mid-write) is dropped.
+// Parses a file of rows (core/csv.h: csv_row's quoting), header included. A torn last row (a crash
+// mid-write) is dropped.
 std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& file);
 
 // Every shard's manifest rows in an output folder (header rows removed); rows of 5 or 6 columns.

@@ -24,10 +24,12 @@ std::filesystem::path settings_path(const std::filesystem::path& out_dir);
 // settings file and the run's summary record both show, written once.
 nlohmann::json recipe_settings(const RunOptions& o);
 
-// The settings of o, with the weights' digests and the painting list's (relative paths, as scanned).
+// The settings of o, with the weights' digests and the painting list's (relative paths, as scanned), and with
+// --pairs the map's digest (pairs_file.h; the key only then, so folders made without it still resume).
 nlohmann::json output_settings(const RunOptions& o, const std::string& vgg_sha256,
                                const std::string& decoder_sha256,
-                               const std::vector<std::filesystem::path>& paintings);
+                               const std::vector<std::filesystem::path>& paintings,
+                               const std::string& pairs_digest = "");
 
 // "alpha (recorded 1, now 0.5); seed (recorded 0, now 3)": every key whose value differs; empty if none.
 std::string describe_differences(const nlohmann::json& recorded, const nlohmann::json& now);
