@@ -13,6 +13,7 @@
 #include "sinforge/core/device.h"
 #include "sinforge/core/error.h"
 #include "sinforge/core/log.h"
+#include "sinforge/core/progress.h"
 #include "sinforge/image/image_io.h"
 #include "sinforge/plan/scan.h"
 #include "sinforge/weights/weights.h"
@@ -191,7 +192,7 @@ StyleBank build_and_save(const BankRequest& request, const StyleNetwork& net, Th
   const double rate =
       bank.encode_seconds > 0 ? static_cast<double>(request.found.size()) / bank.encode_seconds : 0;
   log::info(str_cat("style bank written: ", request.file.string(), " (", bank.paintings.size(),
-                    " paintings, ", static_cast<int64_t>(rate), " paintings/s)"));
+                    " paintings, ", format_rate(rate), " paintings/s)"));
   skipped.insert(skipped.end(), left_out.begin(), left_out.end());
   return bank;
 }
