@@ -105,14 +105,19 @@ nlohmann::json summary_json(const RunOptions& o, const RunSummary& s, const nloh
 
 // The bank file a run reuses or builds: --style-bank, else a top-level file of the output folder (a folder
 // there would read as one more class to ImageFolder).
+fs::path style_bank_file(const RunOptions& o) {
+  return o.style_bank.empty() ? o.out_dir / kDefaultStyleBankName : o.style_bank;
+}
+
 BankRequest style_bank_request(const RunOptions& o, const std::vector<fs::path>& paintings,
                                const std::string& vgg_sha256) {
   BankRequest request;
   request.named_explicitly = !o.style_bank.empty();
-  request.file = request.named_explicitly ? o.style_bank : o.out_dir / "sinforge.styles.bank";
+  request.file = style_bank_file(o);
   request.styles_dir = o.styles_dir;
   request.found = paintings;
   request.key = make_bank_key_with_digest(o.styles_dir, paintings, vgg_sha256, o.precision, style_recipe(o));
+  request.temporary_owner = o.shard.label();
   return request;
 }
 
@@ -183,7 +188,7 @@ OutputSetup resume_tars(const RunOptions& o, const std::vector<PlannedContent>& 
                         const std::vector<fs::path>& contents, Journal& journal, RunRecorder& recorder,
                         size_t threads) {
   const std::vector<std::string> classes = class_names(contents);  // every shard: the whole list
-  write_classes(o.out_dir, classes);
+  write_classes(o.out_dir, classes, o.shard.label());
   rerecord_committed_tars(o.out_dir, o.tar_prefix, o.shard, journal, recorder);
   OutputSetup setup;
   setup.resumed = resume_tar_plan(planned, journal);
@@ -247,11 +252,12 @@ StyleBank encode_paintings(const RunOptions& o, const RunInputs& in, const Style
   return bank;
 }
 
-// Readies the output folder: clears what a killed run left (temporaries; everything of this shard with
-// --overwrite), reads the journal of earlier runs and records the settings. Before the recorder opens its
-// files, since --overwrite removes them.
+// Readies the output folder: clears what a killed run left (temporaries of outputs and records; everything
+// of this shard with --overwrite), reads the journal of earlier runs and records the settings. Before the
+// recorder opens its files, since --overwrite removes them.
 Journal prepare_out_dir(const RunOptions& o, const RunInputs& in,
                         const std::vector<PlannedContent>& planned) {
+  remove_stale_record_temporaries(o.out_dir, o.shard, style_bank_file(o));
   if (o.layout == OutputLayout::kWebDataset) {
     remove_stale_tar_temporaries(o.out_dir, o.tar_prefix, o.shard.index);
   } else {
@@ -259,7 +265,7 @@ Journal prepare_out_dir(const RunOptions& o, const RunInputs& in,
   }
   if (o.overwrite) clear_for_overwrite(o);  // a fresh journal for this shard: every output recomputed
   Journal journal = o.overwrite ? Journal{} : read_journal(o.out_dir);
-  write_settings(o.out_dir, in.settings);
+  write_settings(o.out_dir, in.settings, o.shard.label());
   return journal;
 }
 
