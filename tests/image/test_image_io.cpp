@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 #include <random>
+#include <system_error>
 
 #include <opencv2/core.hpp>
 
@@ -150,6 +151,36 @@ TEST_F(ImageDecodeCases, CmykJpegCloseToPil) {
   const cv::Scalar mean = cv::mean(d);
   std::cout << "CMYK: mean level difference " << (mean[0] + mean[1] + mean[2]) / 3 << "\n";
   EXPECT_LT(mean[0] + mean[1] + mean[2], 3.0);
+}
+
+// A failure of the machine, not of the file, is no DecodeError (which would make a permanent skip): out of
+// file descriptors, read_image throws std::system_error. Special files are refused without blocking.
+TEST(ImageDecode, OutOfFileDescriptorsIsNoDecodeErrorAndAFifoIsRefusedUnread) {
+  TempDir tmp;
+  sinforge::write_file_atomic(
+      tmp / "a.png",
+      sinforge::encode_image(cv::Mat(10, 10, CV_8UC3, cv::Scalar(1, 2, 3)), ImageFormat::kPng));
+  ASSERT_TRUE(sinforge::testing::make_fifo(tmp / "fifo.jpg"));
+  {
+    const sinforge::testing::NoFreeFileDescriptors no_fds;
+    try {
+      sinforge::read_image(tmp / "a.png");
+      ADD_FAILURE() << "read_image opened a file without a free descriptor";
+    } catch (const DecodeError& e) {
+      ADD_FAILURE() << "a transient error became a decode error: " << e.what();
+    } catch (const std::system_error& e) {
+      EXPECT_EQ(e.code().value(), EMFILE) << e.what();
+    }
+  }
+  EXPECT_EQ(sinforge::read_image(tmp / "a.png").cols, 10);
+  try {
+    sinforge::read_image(tmp / "fifo.jpg");
+    ADD_FAILURE() << "a FIFO was decoded";
+  } catch (const DecodeError& e) {
+    EXPECT_NE(std::string(e.what()).find("a FIFO"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(sinforge::read_image(tmp / "missing.png"), DecodeError)
+      << "a file that is gone is its own defect";
 }
 
 TEST(ImageDecode, SamplePhotosDecode) {

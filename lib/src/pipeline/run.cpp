@@ -216,14 +216,27 @@ struct RunInputs {
   std::vector<fs::path> contents;
   std::vector<fs::path> paintings;
   nlohmann::json settings;  // output_settings (run_settings.h)
+  // Named like images but no regular files (FIFOs, sockets, devices): never opened, reported as skipped.
+  std::vector<SkippedInput> special_files;
 };
 
 RunInputs load_run_inputs(const RunOptions& o) {
+  ScanResult content = scan_tree(o.content_dir, o.extensions);
+  ScanResult styles = scan_tree(o.styles_dir, o.extensions);
   RunInputs in{load_encoder_weights(o.vgg),
                load_decoder_weights(o.decoder),
-               scan_images(o.content_dir, o.extensions),
-               scan_images(o.styles_dir, o.extensions),
+               std::move(content.images),
+               std::move(styles.images),
+               {},
                {}};
+  for (const SpecialFile& s : content.special) {
+    log::warn(str_cat("content image skipped: ", (o.content_dir / s.relative).string(), ": ", s.reason));
+    in.special_files.push_back({"content", s.relative, s.reason});
+  }
+  for (const SpecialFile& s : styles.special) {
+    log::warn(str_cat("painting skipped: ", (o.styles_dir / s.relative).string(), ": ", s.reason));
+    in.special_files.push_back({"painting", s.relative, s.reason});
+  }
   if (in.contents.empty()) throw UsageError("--content " + o.content_dir.string() + ": no images found");
   require_class_folders(o, in.contents);
   if (in.paintings.size() < o.num_styles) {
@@ -269,14 +282,16 @@ Journal prepare_out_dir(const RunOptions& o, const RunInputs& in,
   return journal;
 }
 
-// Records the skipped paintings not yet recorded and resumes the plan in the layout's way.
+// Records the skipped paintings and special files not yet recorded and resumes the plan in the layout's way.
 OutputSetup resume_output(const RunOptions& o, const RunInputs& in,
                           const std::vector<PlannedContent>& planned,
                           const std::vector<fs::path>& usable_paintings,
                           const std::vector<SkippedInput>& skipped_paintings, Journal& journal,
                           RunRecorder& recorder, size_t threads) {
-  for (const SkippedInput& s : skipped_paintings) {
-    if (journal.recorded_skips.count({s.kind, s.path.generic_string()}) == 0) recorder.record_skip(s);
+  for (const std::vector<SkippedInput>* skipped : {&skipped_paintings, &in.special_files}) {
+    for (const SkippedInput& s : *skipped) {
+      if (journal.recorded_skips.count({s.kind, s.path.generic_string()}) == 0) recorder.record_skip(s);
+    }
   }
   OutputSetup output = o.layout == OutputLayout::kWebDataset
                            ? resume_tars(o, planned, in.contents, journal, recorder, threads)
@@ -384,6 +399,8 @@ RunSummary run_stylize(const RunOptions& o) {
   summary.batch_size = o.batch_size > 0 ? o.batch_size : default_batch_size(session.device());
   summary.skipped_contents =
       stylize_remaining(o, output, bank, session.network(), decoders, recorder, summary);
+  for (const SkippedInput& s : in.special_files)
+    ++(s.kind == "content" ? summary.skipped_contents : summary.skipped_paintings);
   summary.written = output.sink->written();
   summary.stop_signal = stop_signal();
   summary.seconds = seconds_since(start);
