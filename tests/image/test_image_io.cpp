@@ -183,6 +183,24 @@ TEST(ImageDecode, OutOfFileDescriptorsIsNoDecodeErrorAndAFifoIsRefusedUnread) {
       << "a file that is gone is its own defect";
 }
 
+// Found by fuzz/fuzz_image_decode: a PNG header of 4294967295 x 4294967295 made width * height overflow
+// int64 (undefined behaviour; in practice a negative product that passed the pixel cap). The cap must
+// refuse it as too large, from the header alone.
+TEST(ImageDecode, AHeaderWhoseSizeOverflowsIsRefusedByThePixelCap) {
+  const std::string png = std::string("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR", 16) + std::string(15, '\xff') +
+                          std::string("\xd8\xff\xe0\x00\x10JFIF\x00\x01\x9cND\xae\x42\x60\x82", 18);
+  ASSERT_EQ(png.size(), 49u);
+  const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(png.data()), png.size());
+  for (const int min_side : {0, 16}) {
+    try {
+      sinforge::decode_image_reduced(bytes, "huge.png", min_side);
+      ADD_FAILURE() << "decoded";
+    } catch (const DecodeError& e) {
+      EXPECT_NE(std::string(e.what()).find("exceeds the limit"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(ImageDecode, SamplePhotosDecode) {
   const cv::Mat astronaut = sinforge::read_image(sample("content/astronaut.jpg"));
   EXPECT_EQ(astronaut.type(), CV_8UC3);

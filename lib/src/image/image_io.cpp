@@ -193,8 +193,13 @@ cv::Mat decode(std::span<const uint8_t> bytes, const std::string& name, const De
     if (info.width <= 0 || info.height <= 0) {
       throw DecodeError(str_cat(name, ": corrupt image header (size ", info.width, "x", info.height, ")"));
     }
-    if (info.width * info.height > limits.max_pixels) {
-      throw DecodeError(str_cat(name, ": ", info.width, "x", info.height, " = ", info.width * info.height,
+    // Divided, not multiplied: a PNG's sides reach 2^32 - 1 each, whose product overflows int64 (found by
+    // fuzz/fuzz_image_decode). Sides are positive here, so w * h > cap exactly when h > cap / w.
+    if (info.height > limits.max_pixels / info.width) {
+      const std::string pixels = info.width <= INT64_MAX / info.height
+                                     ? std::to_string(info.width * info.height)
+                                     : std::string("over 2^63");
+      throw DecodeError(str_cat(name, ": ", info.width, "x", info.height, " = ", pixels,
                                 " pixels exceeds the limit of ", limits.max_pixels, " pixels"));
     }
   }
