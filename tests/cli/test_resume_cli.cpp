@@ -31,14 +31,19 @@ using testing::TempDir;
 using testing::wait_for;
 
 // Until the first output image is there under its final name: not a record, and not a temporary (the style
-// bank's, written before any image, would otherwise count and the kill come before any image exists).
+// bank's, written before any image, would otherwise count and the kill come before any image exists). The
+// run renames files while this looks: every filesystem call takes an error code, and a file gone between
+// listing and looking is simply not counted.
 bool wait_for_first_output(const fs::path& out, std::chrono::seconds timeout) {
   const auto end = Clock::now() + timeout;
   while (Clock::now() < end) {
-    if (fs::exists(out)) {
-      for (const std::string& name : testing::output_files_below(out)) {
-        if (!is_atomic_temporary(fs::path(name).filename().string())) return true;
-      }
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(out, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      const bool record = it.depth() == 0 && name.starts_with("sinforge.");
+      std::error_code type_ec;
+      if (!record && !is_atomic_temporary(name) && it->is_regular_file(type_ec)) return true;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
