@@ -61,9 +61,6 @@ void add_missing_summaries(const fs::path& out_dir, VerifyReport& report) {
   }
 }
 
-void add_strays(const fs::path& out_dir, const std::vector<ManifestEntry>& entries, bool tar_layout,
-                VerifyReport& report);
-
 }  // namespace
 
 std::string VerifyReport::summary_line() const {
@@ -90,7 +87,7 @@ std::vector<VerifyProblem> stray_files(const fs::path& out_dir, const std::set<s
   for (auto it = fs::recursive_directory_iterator(out_dir, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (it->is_directory() && !it->is_symlink()) continue;
-    const std::string relative = fs::relative(it->path(), out_dir).generic_string();
+    const std::string relative = it->path().lexically_relative(out_dir).generic_string();
     const std::string name = it->path().filename().string();
     const bool top = it.depth() == 0;
     if (outputs.count(relative) != 0 || (top && is_record(name))) continue;
@@ -106,6 +103,22 @@ std::vector<VerifyProblem> stray_files(const fs::path& out_dir, const std::set<s
             [](const VerifyProblem& a, const VerifyProblem& b) { return a.path < b.path; });
   return strays;
 }
+
+namespace {
+
+void add_strays(const fs::path& out_dir, const std::vector<ManifestEntry>& entries, bool tar_layout,
+                VerifyReport& report) {
+  std::set<std::string> outputs;
+  if (!tar_layout) {
+    for (const ManifestEntry& e : entries) outputs.insert(e.output);
+  }
+  for (VerifyProblem& p : stray_files(out_dir, outputs, tar_layout)) {
+    ++report.stray;
+    report.problems.push_back(std::move(p));
+  }
+}
+
+}  // namespace
 
 std::vector<std::string> missing_summaries(const fs::path& out_dir) {
   const std::vector<ShardId> summaries = shards_with(out_dir, "summary", ".json");
@@ -164,21 +177,5 @@ VerifyReport verify_output(const fs::path& out_dir, ThreadPool& pool) {
   add_strays(out_dir, entries, false, report);
   return report;
 }
-
-namespace {
-
-void add_strays(const fs::path& out_dir, const std::vector<ManifestEntry>& entries, bool tar_layout,
-                VerifyReport& report) {
-  std::set<std::string> outputs;
-  if (!tar_layout) {
-    for (const ManifestEntry& e : entries) outputs.insert(e.output);
-  }
-  for (VerifyProblem& p : stray_files(out_dir, outputs, tar_layout)) {
-    ++report.stray;
-    report.problems.push_back(std::move(p));
-  }
-}
-
-}  // namespace
 
 }  // namespace sinforge
