@@ -201,6 +201,28 @@ TEST(ImageDecode, AHeaderWhoseSizeOverflowsIsRefusedByThePixelCap) {
   }
 }
 
+// Found by fuzz/fuzz_image_decode: bytes of no format we read, with "DICM" at offset 128, went to OpenCV's
+// DICOM decoder (GDCM), whose assert aborted the process: one crafted file in --content ended every run and
+// every rerun. Only JPEG, PNG, BMP, TIFF, WebP and PNM reach OpenCV now; anything else is a DecodeError.
+TEST(ImageDecode, BytesOfAFormatWeDoNotReadNeverReachOpenCv) {
+  std::string dicom(128, '\0');
+  dicom += "DICM";
+  dicom += std::string("\x02\x00\x00\x00UL\x04\x00\xff\xff\xff\xff", 12);
+  const std::string found =
+      sinforge::testing::read_bytes(sinforge::testing::source_dir() / "fuzz" / "corpus" / "image_decode" /
+                                    "regression_dicom_in_unknown_bytes.bin");
+  ASSERT_EQ(found.size(), 138u);
+  for (const std::string& data : {dicom, found}) {
+    const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(data.data()), data.size());
+    try {
+      sinforge::decode_image(bytes, "x.jpg");
+      ADD_FAILURE() << "decoded";
+    } catch (const DecodeError& e) {
+      EXPECT_NE(std::string(e.what()).find("not a readable image"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(ImageDecode, SamplePhotosDecode) {
   const cv::Mat astronaut = sinforge::read_image(sample("content/astronaut.jpg"));
   EXPECT_EQ(astronaut.type(), CV_8UC3);

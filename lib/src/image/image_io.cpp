@@ -98,10 +98,24 @@ HeaderInfo probe_png(std::span<const uint8_t> b, const std::string& name) {
   return info;
 }
 
+// The other formats handed to OpenCV, by their magic bytes: BMP, TIFF (both byte orders), WebP, PNM (P1-P6).
+// Anything else never reaches imdecode: OpenCV would try each of its decoders on it, and some (GDCM's
+// DICOM, found by fuzz/fuzz_image_decode) abort the process on crafted input instead of failing.
+bool is_other_known_format(std::span<const uint8_t> b) {
+  const auto starts = [&](const char* magic, size_t n) {
+    return b.size() >= n && std::memcmp(b.data(), magic, n) == 0;
+  };
+  if (starts("BM", 2) || starts("II*\0", 4) || starts("MM\0*", 4)) return true;
+  if (b.size() >= 12 && starts("RIFF", 4) && std::memcmp(b.data() + 8, "WEBP", 4) == 0) return true;
+  return b.size() >= 2 && b[0] == 'P' && b[1] >= '1' && b[1] <= '6';
+}
+
 HeaderInfo probe(std::span<const uint8_t> b, const std::string& name) {
   static constexpr uint8_t kPngSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
   if (b.size() >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) return probe_jpeg(b, name);
   if (b.size() >= 8 && std::memcmp(b.data(), kPngSignature, 8) == 0) return probe_png(b, name);
+  if (!is_other_known_format(b))
+    throw DecodeError(str_cat(name, ": not a readable image (not JPEG, PNG, BMP, TIFF, WebP or PNM)"));
   return {};
 }
 

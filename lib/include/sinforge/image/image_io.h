@@ -20,7 +20,8 @@ struct DecodeLimits {
   int64_t max_pixels = 178956970;
 };
 
-// Decodes JPEG, PNG and whatever else OpenCV's imgcodecs reads. Throws DecodeError naming
+// Decodes JPEG and PNG, and BMP, TIFF, WebP and PNM through OpenCV (other bytes never reach OpenCV: some of
+// its decoders abort on crafted input). Throws DecodeError naming
 // name_for_errors and the reason (empty, truncated, not an image, over the pixel cap).
 cv::Mat decode_image(std::span<const uint8_t> bytes, const std::string& name_for_errors,
                      const DecodeLimits& limits = {});
