@@ -5,6 +5,7 @@
 #   scripts/install-deps.sh            Debian packages + the LibTorch virtual environment
 #   scripts/install-deps.sh --print-venv   print the virtual environment's path and exit
 #   scripts/install-deps.sh --with-slurm   also Slurm and munge (tests/slurm/run_slurm_test.sh)
+#   scripts/install-deps.sh --with-fuzz    also clang 14 and its sanitizer/libFuzzer runtimes (scripts/fuzz.sh)
 #
 # LibTorch comes from the PyPI `torch` wheel (a CUDA 13 build, so the CUDA code paths compile and link even
 # on machines without a GPU). It lives in a virtual environment under the user's cache folder, never in the
@@ -31,7 +32,11 @@ APT_PACKAGES=(
   python3 python3-venv
 )
 # The single-node cluster of the Slurm test: only on request, servers and CI images do not need it.
-[[ "${1:-}" == "--with-slurm" ]] && APT_PACKAGES+=(slurm-wlm munge)
+for arg in "$@"; do
+  [[ "$arg" == "--with-slurm" ]] && APT_PACKAGES+=(slurm-wlm munge)
+  # libFuzzer, ASan and UBSan come with Debian's clang-14 and its compiler-rt (scripts/fuzz.sh).
+  [[ "$arg" == "--with-fuzz" ]] && APT_PACKAGES+=(clang-14 libclang-rt-14-dev)
+done
 
 missing_apt_packages() {
   local p

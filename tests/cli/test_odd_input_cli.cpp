@@ -7,6 +7,7 @@
 #include <map>
 
 #include "sinforge/image/image_io.h"
+#include "sinforge/plan/shard.h"
 #include "sinforge/records/records.h"
 #include "support/fixtures.h"
 #include "support/test_util.h"
@@ -122,6 +123,44 @@ TEST_F(OddInput, EverySkipIsRecordedWithItsReason) {
   for (const char* name : {"empty.jpg", "garbage.png", "truncated.jpg", "tiny.jpg", "unreadable.jpg"}) {
     EXPECT_NE(run.output.find(name), std::string::npos) << name;
   }
+}
+
+// Special files named like images, in both trees: each skipped and recorded with its kind, never opened
+// (the FIFO would block the run for good: the timeout ends it if it does).
+TEST_F(OddInput, SpecialFilesAreSkippedWithTheirKindWithoutBeingOpened) {
+  TempDir tmp;
+  fs::create_directories(tmp / "content");
+  fs::create_directories(tmp / "styles");
+  fs::copy_file(testing::samples_dir() / "content" / "chelsea.jpg", tmp / "content" / "chelsea.jpg");
+  fs::copy_file(testing::samples_dir() / "styles" / "hubble.jpg", tmp / "styles" / "hubble.jpg");
+  ASSERT_TRUE(testing::make_fifo(tmp / "content" / "fifo.jpg"));
+  ASSERT_TRUE(testing::make_unix_socket(tmp / "content" / "sock.png"));
+  fs::create_symlink("/dev/zero", tmp / "content" / "zero.jpg");
+  ASSERT_TRUE(testing::make_fifo(tmp / "styles" / "pipe.jpg"));
+  fs::create_symlink("/dev/zero", tmp / "styles" / "zero.png");
+  const auto run = testing::run_command(
+      "timeout 120 " + quote(testing::cli()) + " run --content " + quote(tmp / "content") + " --styles " +
+      quote(tmp / "styles") + " --out " + quote(tmp / "out") +
+      " --content-size 32 --style-size 32 --device cpu --log-level warn --vgg " +
+      quote(testing::demo_weights().vgg) + " --decoder " + quote(testing::demo_weights().decoder));
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(testing::output_files_below(tmp / "out"), (std::vector<std::string>{"chelsea.jpg"}));
+  const auto rows = read_csv(skipped_path(tmp / "out", ShardId{}));
+  std::map<std::string, std::pair<std::string, std::string>> skipped;  // path -> (kind, reason)
+  for (size_t i = 1; i < rows.size(); ++i) skipped[rows[i][1]] = {rows[i][0], rows[i][2]};
+  const std::map<std::string, std::pair<std::string, std::string>> expected = {
+      {"fifo.jpg", {"content", "a FIFO"}},
+      {"sock.png", {"content", "a socket"}},
+      {"zero.jpg", {"content", "a character device"}},
+      {"pipe.jpg", {"painting", "a FIFO"}},
+      {"zero.png", {"painting", "a character device"}}};
+  ASSERT_EQ(skipped.size(), expected.size()) << run.output;
+  for (const auto& [name, kind_and_reason] : expected) {
+    ASSERT_EQ(skipped.count(name), 1u) << name;
+    EXPECT_EQ(skipped[name].first, kind_and_reason.first) << name;
+    EXPECT_NE(skipped[name].second.find(kind_and_reason.second), std::string::npos) << skipped[name].second;
+  }
+  EXPECT_NE(run.output.find("fifo.jpg: not a regular file (a FIFO)"), std::string::npos) << run.output;
 }
 
 TEST_F(OddInput, OutInsideContentFailsBeforeAnyWork) {

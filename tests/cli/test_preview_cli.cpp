@@ -5,11 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 #include <regex>
 #include <sstream>
 
 #include "sinforge/image/image_io.h"
 #include "sinforge/image/resize.h"
+#include "sinforge/records/records.h"
 #include "support/fixtures.h"
 #include "support/test_util.h"
 
@@ -95,6 +97,63 @@ TEST_F(Preview, SheetGeometryAndResultsMatchTheRun) {
   // The gap between rows is background, not image.
   EXPECT_EQ(sheet.at<cv::Vec3b>(kPreviewGap + kTile + 1, kPreviewGap + 5), cv::Vec3b(40, 40, 40));
 }
+
+// The flagship presets through preview and run on the same folders: the paintings cropped square and
+// shrunk with Lanczos (a square painting tile), one under --style-min-size left out of the pairing as the
+// run leaves it out, and each result tile the run's output (sin64: shrunk to 64x64), scaled.
+class PreviewPresets : public ::testing::TestWithParam<std::string> {
+ protected:
+  TempDir tmp_;
+};
+
+TEST_P(PreviewPresets, TilesAndPairsAreTheRuns) {
+  const std::string preset = GetParam();
+  for (const char* name : {"astronaut.jpg", "chelsea.jpg", "coffee.jpg"}) {
+    fs::create_directories(tmp_ / "content");
+    fs::copy_file(testing::samples_dir() / "content" / name, tmp_ / "content" / name);
+  }
+  fs::copy(testing::samples_dir() / "styles", tmp_ / "styles");
+  cv::Mat small(90, 120, CV_8UC3);
+  cv::randu(small, 0, 256);
+  testing::write_bytes(tmp_ / "styles" / "a_small.jpg", encode_image(small, ImageFormat::kJpeg));
+  const std::string inputs = " --content " + quote(tmp_ / "content") + " --styles " + quote(tmp_ / "styles") +
+                             " --preset " + preset + " --seed 3 --device cpu --log-level warn --vgg " +
+                             quote(testing::demo_weights().vgg) + " --decoder " +
+                             quote(testing::demo_weights().decoder);
+  const fs::path sheet_file = tmp_ / "sheet.png";
+  const auto r = testing::run_command(quote(testing::cli()) + " preview" + inputs + " -n 3 --tile-height " +
+                                      std::to_string(kTile) + " --out " + quote(sheet_file));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::vector<Row> rows = rows_of(r.output);
+  ASSERT_EQ(rows.size(), 3u) << r.output;
+  const fs::path out = tmp_ / "run";
+  const auto run = testing::run_command(quote(testing::cli()) + " run" + inputs + " --out " + quote(out));
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  std::map<std::string, std::string> painting_of;
+  for (const ManifestEntry& e : read_manifests(out)) painting_of[e.content] = e.painting;
+
+  const cv::Mat sheet = read_image(sheet_file);
+  // Content 224x224 and painting 224x224 (square crop), each scaled to the tile height: square tiles.
+  EXPECT_EQ(sheet.cols, 3 * kTile + 4 * kPreviewGap) << "a painting tile is not square: not cropped";
+  const int result_x = 3 * kPreviewGap + 2 * kTile;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_NE(rows[i].painting, "a_small.jpg") << "a painting the run leaves out was paired";
+    EXPECT_EQ(rows[i].painting, painting_of[rows[i].content]) << rows[i].content;
+    const fs::path written = out / fs::path(rows[i].content).replace_extension(".png");
+    const cv::Mat output = read_image(written);
+    EXPECT_EQ(output.cols, preset == "sin64" ? 64 : 224) << written;
+    const cv::Mat expected = resize_pillow(output, kTile, kTile, ResampleFilter::kBilinear);
+    const int y = kPreviewGap + static_cast<int>(i) * (kTile + kPreviewGap);
+    if (sheet.cols < result_x + kTile) break;
+    cv::Mat diff;
+    cv::absdiff(sheet(cv::Rect(result_x, y, kTile, kTile)), expected, diff);
+    double max_diff = 0;
+    cv::minMaxLoc(diff.reshape(1), nullptr, &max_diff);
+    EXPECT_LE(max_diff, 2.0) << rows[i].content;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Flagship, PreviewPresets, ::testing::Values("sin224", "sin64"));
 
 TEST_F(Preview, SamplesAreDeterministicAndNClamps) {
   const auto a = preview(" -n 50 --tile-height 32 --out " + quote(tmp_ / "a.jpg"));

@@ -30,11 +30,21 @@ using testing::spawn;
 using testing::TempDir;
 using testing::wait_for;
 
-// Output images (records excluded) by relative path, with their bytes.
+// Until the first output image is there under its final name: not a record, and not a temporary (the style
+// bank's, written before any image, would otherwise count and the kill come before any image exists). The
+// run renames files while this looks: every filesystem call takes an error code, and a file gone between
+// listing and looking is simply not counted.
 bool wait_for_first_output(const fs::path& out, std::chrono::seconds timeout) {
   const auto end = Clock::now() + timeout;
   while (Clock::now() < end) {
-    if (fs::exists(out) && !testing::output_files_below(out).empty()) return true;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(out, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      const bool record = it.depth() == 0 && name.starts_with("sinforge.");
+      std::error_code type_ec;
+      if (!record && !is_atomic_temporary(name) && it->is_regular_file(type_ec)) return true;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return false;
@@ -106,6 +116,27 @@ TEST_F(ResumeCli, SigkillAtARandomMomentThenRerunEqualsAnUninterruptedRun) {
   const auto rerun = sinforge("--out " + quote(out));
   ASSERT_EQ(rerun.exit_code, 0) << rerun.output;
   expect_equals_reference(out);
+}
+
+// What a kill during a records write leaves (the style bank, the settings, the summary: each written through
+// a temporary and a rename), planted: the rerun removes every one, and verify names them before it does.
+TEST_F(ResumeCli, TemporariesOfRecordsThatAKillLeftAreRemovedByTheRerun) {
+  const fs::path out = tmp_ / "out";
+  ASSERT_EQ(sinforge("--out " + quote(out)).exit_code, 0);
+  const std::vector<std::string> planted = {".sinforge.styles.bank.tmp-99999-0",
+                                            ".sinforge.settings.json.tmp-shard-0-of-1-99999-1",
+                                            ".sinforge.summary.shard-0-of-1.json.tmp-99999-2"};
+  for (const std::string& name : planted) std::ofstream(out / name) << "torn";
+  const auto verify = testing::run_command(quote(testing::cli()) + " verify --out " + quote(out));
+  EXPECT_EQ(verify.exit_code, 1) << verify.output;
+  for (const std::string& name : planted)
+    EXPECT_NE(verify.output.find("stray: " + name + ": a temporary"), std::string::npos) << verify.output;
+  const auto rerun = sinforge("--out " + quote(out));
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.output;
+  for (const std::string& name : planted) EXPECT_FALSE(fs::exists(out / name)) << name;
+  expect_equals_reference(out);
+  const auto clean = testing::run_command(quote(testing::cli()) + " verify --out " + quote(out));
+  EXPECT_EQ(clean.exit_code, 0) << clean.output;
 }
 
 TEST_F(ResumeCli, SigtermStopsWithinSecondsWithStatus143AndTheRerunCompletes) {

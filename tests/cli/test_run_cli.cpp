@@ -232,6 +232,26 @@ TEST_F(Cli, BadWeightsFailBeforeAnyWork) {
   EXPECT_FALSE(fs::exists(out));
 }
 
+// A weight file built to run code when torch.load opens it (both formats, the payload in the state dict's
+// _metadata, where no tensor reader looks): refused with status 2 naming the global, before any work.
+TEST_F(Cli, WeightsNamingAForeignGlobalAreRefusedWithStatus2) {
+  const fs::path evil = testing::reference_fixture("write_malicious_weights.py", {});
+  const fs::path out = tmp_ / "never";
+  const fs::path dec = testing::demo_weights().decoder;
+  for (const char* file : {"metadata_legacy.pth", "metadata_zip.pth"}) {
+    const auto run =
+        sinforge("run --content " + samples("content") + " --styles " + samples("styles") + " --out " +
+                 quote(out) + " --vgg " + quote(evil / file) + " --decoder " + quote(dec));
+    EXPECT_EQ(run.exit_code, 2) << file << "\n" << run.output;
+    EXPECT_NE(run.output.find(std::string(file) +
+                              ": refused: the state dict pickle names the global 'posix.system'"),
+              std::string::npos)
+        << run.output;
+  }
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_FALSE(fs::exists("sinforge-pwned")) << "a payload ran";
+}
+
 TEST_F(Cli, HelpAndVersion) {
   auto run = run_command(quote(testing::cli()) + " run --help");
   EXPECT_EQ(run.exit_code, 0);

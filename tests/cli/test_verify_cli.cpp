@@ -141,6 +141,20 @@ TEST_F(Verify, AMissingShardSummaryIsReported) {
       << r.output;
 }
 
+// Files that are neither outputs nor records: a temporary left by a kill, and a file no record names.
+TEST_F(Verify, StrayFilesAreReported) {
+  const fs::path out = copy_of_run();
+  std::ofstream(out / ".astronaut.jpg.tmp-4242-0") << "torn";
+  std::ofstream(out / "notes.txt") << "mine";
+  const auto r = verify(out);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("stray: .astronaut.jpg.tmp-4242-0: a temporary of astronaut.jpg"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("stray: notes.txt: no record names this file"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(", 2 stray files"), std::string::npos) << r.output;
+}
+
 TEST_F(Verify, UsageErrors) {
   auto r = verify(tmp_ / "nowhere");
   EXPECT_EQ(r.exit_code, 2) << r.output;

@@ -68,6 +68,23 @@ TEST(AtomicFile, RecognisesItsTemporaries) {
   }
 }
 
+// Shared files name their writer in the temporary, so that only its next run removes a leftover.
+TEST(AtomicFile, AnOwnerIsPartOfTheTemporarysName) {
+  const std::string name = atomic_temporary_name("sinforge.settings.json", "shard-1-of-3");
+  EXPECT_TRUE(name.starts_with(".sinforge.settings.json.tmp-shard-1-of-3-")) << name;
+  std::string target, owner = "?";
+  ASSERT_TRUE(is_atomic_temporary(name, &target, &owner)) << name;
+  EXPECT_EQ(target, "sinforge.settings.json");
+  EXPECT_EQ(owner, "shard-1-of-3");
+  ASSERT_TRUE(is_atomic_temporary(".a.jpg.tmp-123-0", &target, &owner));
+  EXPECT_EQ(owner, "");
+  EXPECT_FALSE(is_atomic_temporary(".a.jpg.tmp-bad owner-1-2"));
+  EXPECT_THROW(atomic_temporary_name("a", "no/slash"), std::invalid_argument);
+  TempDir tmp;
+  write_file_atomic(tmp / "f", std::vector<uint8_t>{1}, "shard-0-of-1");
+  EXPECT_EQ(testing::read_bytes(tmp / "f"), std::string(1, '\1'));
+}
+
 TEST(AtomicFile, TemporaryNamesAreUniqueAndRecognised) {
   std::set<std::string> names;
   for (int i = 0; i < 100; ++i) {

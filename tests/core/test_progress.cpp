@@ -32,6 +32,17 @@ TEST(Progress, LineArithmetic) {
             "120/5000 images (2.4%), 12.0 images/s, ETA 6m47s, 3 skipped");
   EXPECT_EQ(progress_line({10, 0, 0, 5.0}), "0/10 images (0.0%), 0.0 images/s, ETA ?, 0 skipped");
   EXPECT_EQ(progress_line({10, 10, 1, 4.0}), "10/10 images (100.0%), 2.5 images/s, ETA 0s, 1 skipped");
+  EXPECT_EQ(progress_line({100, 1, 0, 25.0}), "1/100 images (1.0%), 0.040 images/s, ETA 41m15s, 0 skipped");
+}
+
+// Rates keep their significant digits: 0.97 paintings/s must not read as 0.
+TEST(Progress, RatesKeepTheirSignificantDigits) {
+  EXPECT_EQ(format_rate(0.97), "0.97");
+  EXPECT_EQ(format_rate(0.0412), "0.041");
+  EXPECT_EQ(format_rate(0.0), "0.0");
+  EXPECT_EQ(format_rate(2.5), "2.5");
+  EXPECT_EQ(format_rate(35.24), "35.2");
+  EXPECT_EQ(format_rate(1234.56), "1234.6");
 }
 
 TEST(Progress, TerminalRedrawsInPlaceAtMostFourTimesASecond) {

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 #include <random>
+#include <system_error>
 
 #include <opencv2/core.hpp>
 
@@ -150,6 +151,76 @@ TEST_F(ImageDecodeCases, CmykJpegCloseToPil) {
   const cv::Scalar mean = cv::mean(d);
   std::cout << "CMYK: mean level difference " << (mean[0] + mean[1] + mean[2]) / 3 << "\n";
   EXPECT_LT(mean[0] + mean[1] + mean[2], 3.0);
+}
+
+// A failure of the machine, not of the file, is no DecodeError (which would make a permanent skip): out of
+// file descriptors, read_image throws std::system_error. Special files are refused without blocking.
+TEST(ImageDecode, OutOfFileDescriptorsIsNoDecodeErrorAndAFifoIsRefusedUnread) {
+  TempDir tmp;
+  sinforge::write_file_atomic(
+      tmp / "a.png",
+      sinforge::encode_image(cv::Mat(10, 10, CV_8UC3, cv::Scalar(1, 2, 3)), ImageFormat::kPng));
+  ASSERT_TRUE(sinforge::testing::make_fifo(tmp / "fifo.jpg"));
+  {
+    const sinforge::testing::NoFreeFileDescriptors no_fds;
+    try {
+      sinforge::read_image(tmp / "a.png");
+      ADD_FAILURE() << "read_image opened a file without a free descriptor";
+    } catch (const DecodeError& e) {
+      ADD_FAILURE() << "a transient error became a decode error: " << e.what();
+    } catch (const std::system_error& e) {
+      EXPECT_EQ(e.code().value(), EMFILE) << e.what();
+    }
+  }
+  EXPECT_EQ(sinforge::read_image(tmp / "a.png").cols, 10);
+  try {
+    sinforge::read_image(tmp / "fifo.jpg");
+    ADD_FAILURE() << "a FIFO was decoded";
+  } catch (const DecodeError& e) {
+    EXPECT_NE(std::string(e.what()).find("a FIFO"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(sinforge::read_image(tmp / "missing.png"), DecodeError)
+      << "a file that is gone is its own defect";
+}
+
+// Found by fuzz/fuzz_image_decode: a PNG header of 4294967295 x 4294967295 made width * height overflow
+// int64 (undefined behaviour; in practice a negative product that passed the pixel cap). The cap must
+// refuse it as too large, from the header alone.
+TEST(ImageDecode, AHeaderWhoseSizeOverflowsIsRefusedByThePixelCap) {
+  const std::string png = std::string("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR", 16) + std::string(15, '\xff') +
+                          std::string("\xd8\xff\xe0\x00\x10JFIF\x00\x01\x9cND\xae\x42\x60\x82", 18);
+  ASSERT_EQ(png.size(), 49u);
+  const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(png.data()), png.size());
+  for (const int min_side : {0, 16}) {
+    try {
+      sinforge::decode_image_reduced(bytes, "huge.png", min_side);
+      ADD_FAILURE() << "decoded";
+    } catch (const DecodeError& e) {
+      EXPECT_NE(std::string(e.what()).find("exceeds the limit"), std::string::npos) << e.what();
+    }
+  }
+}
+
+// Found by fuzz/fuzz_image_decode: bytes of no format we read, with "DICM" at offset 128, went to OpenCV's
+// DICOM decoder (GDCM), whose assert aborted the process: one crafted file in --content ended every run and
+// every rerun. Only JPEG, PNG, BMP, TIFF, WebP and PNM reach OpenCV now; anything else is a DecodeError.
+TEST(ImageDecode, BytesOfAFormatWeDoNotReadNeverReachOpenCv) {
+  std::string dicom(128, '\0');
+  dicom += "DICM";
+  dicom += std::string("\x02\x00\x00\x00UL\x04\x00\xff\xff\xff\xff", 12);
+  const std::string found =
+      sinforge::testing::read_bytes(sinforge::testing::source_dir() / "fuzz" / "corpus" / "image_decode" /
+                                    "regression_dicom_in_unknown_bytes.bin");
+  ASSERT_EQ(found.size(), 138u);
+  for (const std::string& data : {dicom, found}) {
+    const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(data.data()), data.size());
+    try {
+      sinforge::decode_image(bytes, "x.jpg");
+      ADD_FAILURE() << "decoded";
+    } catch (const DecodeError& e) {
+      EXPECT_NE(std::string(e.what()).find("not a readable image"), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST(ImageDecode, SamplePhotosDecode) {

@@ -7,6 +7,7 @@
 #include <c10/core/InferenceMode.h>
 
 #include <fstream>
+#include <system_error>
 
 #include "sinforge/core/atomic_file.h"
 #include "sinforge/image/image_io.h"
@@ -78,6 +79,20 @@ TEST_F(StyleBankEncoding, ListsUsablePaintingsInOrderWithTheirOwnStatistics) {
     EXPECT_TRUE(bank.mean[static_cast<int64_t>(i)].equal(m[0])) << bank.paintings[i];
     EXPECT_TRUE(bank.std[static_cast<int64_t>(i)].equal(s[0])) << bank.paintings[i];
   }
+}
+
+// A failure of the machine (no file descriptor left) is no reason to leave a painting out for good (the
+// bank file would keep the skip): the encoding stops with the error instead.
+TEST_F(StyleBankEncoding, ATransientReadErrorStopsInsteadOfLeavingPaintingsOut) {
+  const c10::InferenceMode inference;
+  const StyleNetwork net(random_encoder_weights(5), random_decoder_weights(6), NetworkOptions{});
+  ThreadPool pool(2);
+  std::vector<SkippedInput> skipped;
+  {
+    const testing::NoFreeFileDescriptors no_fds;
+    EXPECT_THROW(encode_paintings(dir_, found_, recipe_, net, pool, skipped), std::system_error);
+  }
+  EXPECT_TRUE(skipped.empty()) << skipped.front().path << ": " << skipped.front().reason;
 }
 
 TEST_F(StyleBankEncoding, BatchedOnTheGpuEqualsTheCpuReference) {

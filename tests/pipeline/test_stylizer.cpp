@@ -5,9 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include <c10/core/CPUAllocator.h>
+#include <c10/util/Exception.h>
+
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "sinforge/core/atomic_file.h"
@@ -136,6 +141,92 @@ TEST_F(Stylizer, OutputsOfAnEarlierRunAreNotHandedOverAgain) {
   EXPECT_EQ(sink.results.size(), 3u);
   EXPECT_EQ(sink.results.count(planned[0].outputs[0].generic_string()), 0u);
   EXPECT_EQ(sink.results.count(planned[1].outputs[0].generic_string()), 1u);
+}
+
+// A failure of the machine while decoding (here: no file descriptor left) is no skip, which resume would
+// never retry: it stops the run, and nothing is recorded as skipped.
+TEST_F(Stylizer, ATransientReadErrorStopsTheRunInsteadOfSkipping) {
+  const auto planned = plan_outputs(contents_, bank_.paintings, {4, 1, true});
+  ThreadPool decoders(2);
+  RecordingSink sink;
+  {
+    RunRecorder recorder(tmp_ / "out", ShardId{});
+    const testing::NoFreeFileDescriptors no_fds;
+    EXPECT_THROW(stylize_contents(planned, bank_, net_, settings(2), decoders, sink, recorder),
+                 std::system_error);
+  }
+  const auto skips = read_csv(skipped_path(tmp_ / "out", ShardId{}));
+  EXPECT_EQ(skips.size(), 1u) << "only the header: "
+                              << (skips.size() > 1 ? skips[1][1] + ": " + skips[1][2] : "");
+}
+
+// Fails, with the out-of-memory error a device gives, the fail_at-th CPU allocation of exactly `bytes`
+// bytes (counting from 1; 0: none), and counts them: a way to run out of memory on one chosen step.
+class FailingCpuAllocator : public c10::Allocator {
+ public:
+  FailingCpuAllocator(size_t bytes, size_t fail_at)
+      : inner_(c10::GetCPUAllocator()), bytes_(bytes), fail_at_(fail_at) {
+    c10::SetCPUAllocator(this, kPriority);
+  }
+  ~FailingCpuAllocator() override { c10::SetCPUAllocator(inner_, kPriority); }
+  FailingCpuAllocator(const FailingCpuAllocator&) = delete;
+  FailingCpuAllocator& operator=(const FailingCpuAllocator&) = delete;
+
+  c10::DataPtr allocate(size_t n) override {
+    if (n == bytes_) {
+      const size_t count = ++seen_;
+      TORCH_CHECK_WITH(OutOfMemoryError, count != fail_at_, "test allocator: out of memory at allocation ",
+                       count, " of ", n, " bytes");
+    }
+    return inner_->allocate(n);
+  }
+  void copy_data(void* dest, const void* src, std::size_t count) const override {
+    default_copy_data(dest, src, count);
+  }
+  c10::DeleterFnPtr raw_deleter() const override { return inner_->raw_deleter(); }
+  size_t seen() const { return seen_; }
+
+ private:
+  static constexpr uint8_t kPriority = 200;
+  c10::Allocator* inner_;
+  size_t bytes_, fail_at_;
+  std::atomic<size_t> seen_{0};
+};
+
+// Out of memory on style 1 of a batch of one image: neither style is handed over, the image is recorded as
+// skipped, so that the record and the outputs agree (a resume would otherwise never complete it).
+TEST_F(Stylizer, OutOfMemoryOnALaterStyleHandsOverNoStyleOfThatImage) {
+  // 37x29: its 8-bit result, 37 * 29 * 3 bytes, is odd, so no float tensor has its size.
+  const fs::path rel = "odd/odd.png";
+  write_file_atomic(tmp_ / "content" / rel, encode_image(noise(37, 29, 5), ImageFormat::kPng));
+  const size_t bytes = 37 * 29 * 3;
+  size_t per_style = 0;
+  {  // How many allocations of that size one style makes.
+    const auto one = plan_outputs({rel}, bank_.paintings, {4, 1, true});
+    ThreadPool decoders(1);
+    RecordingSink sink;
+    RunRecorder recorder(tmp_ / "calibration", ShardId{});
+    const FailingCpuAllocator counting(bytes, 0);
+    stylize_contents(one, bank_, net_, settings(2), decoders, sink, recorder);
+    ASSERT_EQ(sink.results.size(), 1u);
+    per_style = counting.seen();
+  }
+  ASSERT_GT(per_style, 0u);
+  const auto planned = plan_outputs({rel}, bank_.paintings, {4, 2, true});
+  ThreadPool decoders(1);
+  RecordingSink sink;
+  {
+    RunRecorder recorder(tmp_ / "out", ShardId{});
+    const FailingCpuAllocator failing(bytes, per_style + 1);  // style 1's first
+    EXPECT_EQ(stylize_contents(planned, bank_, net_, settings(2), decoders, sink, recorder), 1u);
+    EXPECT_GT(failing.seen(), per_style) << "style 1 never ran";
+  }
+  EXPECT_TRUE(sink.results.empty()) << "a style of a skipped image was handed over: "
+                                    << (sink.results.empty() ? "" : sink.results.begin()->first);
+  const auto skips = read_csv(skipped_path(tmp_ / "out", ShardId{}));
+  ASSERT_EQ(skips.size(), 2u);
+  EXPECT_EQ(skips[1][1], rel.generic_string());
+  EXPECT_NE(skips[1][2].find("too large for the device"), std::string::npos) << skips[1][2];
 }
 
 TEST_F(Stylizer, AStopRequestedBeforeTheStartLeavesEverythingForTheRerun) {

@@ -25,6 +25,27 @@ std::vector<std::string> names(const std::vector<fs::path>& paths) {
   return out;
 }
 
+// A FIFO, a socket and a device (through a symlink) named like images are reported with their kind, never
+// listed as images (opening a FIFO would block the run for good); other names are ignored as before.
+TEST(Scan, SpecialFilesNamedLikeImagesAreReportedNotListed) {
+  TempDir dir;
+  touch(dir / "a.jpg");
+  ASSERT_TRUE(testing::make_fifo(dir / "fifo.jpg"));
+  ASSERT_TRUE(testing::make_unix_socket(dir / "sock.png"));
+  fs::create_directories(dir / "sub");
+  fs::create_symlink("/dev/zero", dir / "sub" / "zero.jpg");
+  ASSERT_TRUE(testing::make_fifo(dir / "fifo.txt"));  // not an image's name: ignored
+  const ScanResult scan = scan_tree(dir.path(), default_extensions());
+  EXPECT_EQ(names(scan.images), (std::vector<std::string>{"a.jpg"}));
+  ASSERT_EQ(scan.special.size(), 3u);
+  EXPECT_EQ(scan.special[0].relative, "fifo.jpg");
+  EXPECT_EQ(scan.special[0].reason, "not a regular file (a FIFO): not opened");
+  EXPECT_EQ(scan.special[1].relative, "sock.png");
+  EXPECT_NE(scan.special[1].reason.find("a socket"), std::string::npos);
+  EXPECT_EQ(scan.special[2].relative, "sub/zero.jpg");
+  EXPECT_NE(scan.special[2].reason.find("a character device"), std::string::npos);
+}
+
 TEST(Scan, FindsImagesRecursivelyInByteOrderCaseInsensitively) {
   TempDir dir;
   for (const char* f :

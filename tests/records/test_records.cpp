@@ -69,6 +69,25 @@ TEST(Records, AppendingAfterATornRowDropsTheTornRow) {
   EXPECT_EQ(read[1].content, "c.jpg");
 }
 
+// A damaged size in a manifest row is that file's error, naming the row: not std::invalid_argument from
+// stoi (which no caller expects), and "12abc" is no 12.
+TEST(Records, AManifestRowWithADamagedSizeIsAnErrorNamingTheRow) {
+  testing::TempDir tmp;
+  for (const char* width : {"abc", "12abc", "", "99999999999"}) {
+    testing::write_bytes(
+        tmp / "sinforge.manifest.shard-0-of-1.csv",
+        std::string("content,painting,output,width,height\na.jpg,p.jpg,a.jpg,") + width + ",7\n");
+    try {
+      read_manifests(tmp.path());
+      ADD_FAILURE() << "width '" << width << "' was read";
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find("row 2: the width '" + std::string(width) + "' is not a number"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+}
+
 TEST(Records, TheWebDatasetManifestHasATarColumn) {
   TempDir dir;
   {

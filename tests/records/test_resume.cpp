@@ -33,6 +33,40 @@ TEST(Resume, RemovesOnlyThisShardsTemporaries) {
   EXPECT_TRUE(fs::exists(tmp / "d/mine.jpg.keep"));
 }
 
+// The records' temporaries: this shard's own records always, the shared ones (settings, classes.txt, the
+// style bank, also beside a --style-bank outside the folder) when they name this shard as owner; another
+// shard's may be a write in flight.
+TEST(Resume, RemovesTheRecordTemporariesThisShardLeft) {
+  TempDir tmp;
+  fs::create_directories(tmp / "out");
+  fs::create_directories(tmp / "banks");
+  const std::vector<std::string> mine = {
+      "out/.sinforge.summary.shard-0-of-2.json.tmp-7-0",
+      "out/.sinforge.settings.json.tmp-shard-0-of-2-7-1",
+      "out/.sinforge.styles.bank.tmp-shard-0-of-2-7-2",
+      "out/.classes.txt.tmp-shard-0-of-2-7-3",
+      "banks/.my.bank.tmp-shard-0-of-2-7-4",
+  };
+  const std::vector<std::string> others = {
+      "out/.sinforge.summary.shard-1-of-2.json.tmp-8-0",   // shard 1's own record
+      "out/.sinforge.settings.json.tmp-shard-1-of-2-8-1",  // shard 1's write of a shared one
+      "out/.sinforge.settings.json.tmp-9-0",               // no owner: with two shards, nobody knows whose
+      "banks/.other.bank.tmp-shard-0-of-2-7-5",            // not the bank in use
+      "out/.sinforge.summary.shard-0-of-2.json.tmp-x-0",   // not a temporary's name
+  };
+  for (const auto& name : mine) std::ofstream(tmp / name) << "x";
+  for (const auto& name : others) std::ofstream(tmp / name) << "x";
+  EXPECT_EQ(remove_stale_record_temporaries(tmp / "out", ShardId{0, 2}, tmp / "banks" / "my.bank"),
+            mine.size());
+  for (const auto& name : mine) EXPECT_FALSE(fs::exists(tmp / name)) << name;
+  for (const auto& name : others) EXPECT_TRUE(fs::exists(tmp / name)) << name;
+  // A single shard is the folder's only writer: an unowned temporary of a shared record is its own.
+  EXPECT_EQ(remove_stale_record_temporaries(tmp / "out", ShardId{0, 1}, tmp / "out" / "sinforge.styles.bank"),
+            2u);
+  EXPECT_FALSE(fs::exists(tmp / "out/.sinforge.settings.json.tmp-9-0"));
+  EXPECT_FALSE(fs::exists(tmp / "out/.sinforge.settings.json.tmp-shard-1-of-2-8-1"));
+}
+
 TEST(Resume, ReplaysTheJournal) {
   TempDir tmp;
   const fs::path out = tmp / "out";

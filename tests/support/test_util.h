@@ -2,9 +2,14 @@
 #pragma once
 
 #include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -23,6 +28,45 @@ inline std::filesystem::path shared_testdata() { return source_dir().parent_path
 inline std::filesystem::path samples_dir() { return source_dir() / "samples"; }
 
 // A fresh folder under the system's temp folder, removed with everything in it at scope exit.
+// Special files as a careless copy can leave them in an image tree: a FIFO and a bound unix socket at path.
+// Return false when the filesystem refuses.
+inline bool make_fifo(const std::filesystem::path& path) { return ::mkfifo(path.c_str(), 0644) == 0; }
+inline bool make_unix_socket(const std::filesystem::path& path) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  const std::string name = path.string();
+  if (name.size() >= sizeof(address.sun_path)) {
+    ::close(fd);
+    return false;
+  }
+  std::copy(name.begin(), name.end(), address.sun_path);
+  const bool bound = ::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0;
+  ::close(fd);  // the socket file stays
+  return bound;
+}
+
+// While alive, this process cannot open another file: EMFILE, as a machine out of descriptors gives it. The
+// soft limit is lowered to the lowest free descriptor (a new one would need a number at least that high).
+class NoFreeFileDescriptors {
+ public:
+  NoFreeFileDescriptors() {
+    ::getrlimit(RLIMIT_NOFILE, &saved_);
+    const int lowest_free = ::dup(0);
+    if (lowest_free >= 0) ::close(lowest_free);
+    rlimit lowered = saved_;
+    lowered.rlim_cur = static_cast<rlim_t>(lowest_free < 0 ? 0 : lowest_free);
+    ::setrlimit(RLIMIT_NOFILE, &lowered);
+  }
+  ~NoFreeFileDescriptors() { ::setrlimit(RLIMIT_NOFILE, &saved_); }
+  NoFreeFileDescriptors(const NoFreeFileDescriptors&) = delete;
+  NoFreeFileDescriptors& operator=(const NoFreeFileDescriptors&) = delete;
+
+ private:
+  rlimit saved_{};
+};
+
 class TempDir {
  public:
   TempDir() {

@@ -67,6 +67,22 @@ TEST(WeightsStateDict, NotATorchFile) {
   EXPECT_TRUE(contains(module, "dec_module_zip.pth: holds a whole pickled module")) << module;
 }
 
+// Files built as malicious torch.load payloads (tests/reference/write_malicious_weights.py): posix.system
+// through REDUCE, as a value, in the OrderedDict's _metadata state and as an ignored tensor argument. Each is
+// refused naming the global, in both formats, and nothing runs.
+TEST(WeightsStateDict, AGlobalAStateDictNeverNeedsIsRefusedNamingIt) {
+  const fs::path dir = sinforge::testing::reference_fixture("write_malicious_weights.py", {});
+  for (const std::string format : {"legacy", "zip"}) {
+    for (const std::string place : {"value", "metadata", "hooks"}) {
+      const std::string name = place + "_" + format + ".pth";
+      const auto message = weights_error([&] { sinforge::load_state_dict(dir / name); });
+      EXPECT_TRUE(contains(message, name + ": refused: ")) << message;
+      EXPECT_TRUE(contains(message, "names the global 'posix.system'")) << message;
+    }
+  }
+  EXPECT_FALSE(fs::exists("sinforge-pwned")) << "a payload ran";
+}
+
 TEST(WeightsStateDict, TruncatedLegacyFileThrows) {
   const std::string data = read_bytes(fixture("dec_legacy.pth"));
   TempDir dir;

@@ -19,28 +19,44 @@ bool all_digits(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
 }
 
-}  // namespace
-
-std::string atomic_temporary_name(const std::string& target_name) {
-  static std::atomic<uint64_t> counter{0};
-  return str_cat(".", target_name, ".tmp-", ::getpid(), "-", counter.fetch_add(1));
+bool plain_owner(const std::string& s) {
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isalnum(c) != 0 || c == '-'; }) &&
+         s.front() != '-' && s.back() != '-';
 }
 
-bool is_atomic_temporary(const std::string& file_name, std::string* target_name) {
-  // ".<name>.tmp-<pid>-<counter>", as atomic_temporary_name makes them.
+}  // namespace
+
+std::string atomic_temporary_name(const std::string& target_name, const std::string& owner) {
+  static std::atomic<uint64_t> counter{0};
+  if (!owner.empty() && !plain_owner(owner))
+    throw std::invalid_argument("atomic_temporary_name: owner must be letters, digits and '-': " + owner);
+  return str_cat(".", target_name, ".tmp-", owner, owner.empty() ? "" : "-", ::getpid(), "-",
+                 counter.fetch_add(1));
+}
+
+bool is_atomic_temporary(const std::string& file_name, std::string* target_name, std::string* owner) {
+  // ".<name>.tmp-[<owner>-]<pid>-<counter>", as atomic_temporary_name makes them: the last two fields are
+  // numbers, anything between ".tmp-" and them is the owner.
   if (file_name.size() < 2 || file_name[0] != '.') return false;
   const size_t tmp = file_name.rfind(".tmp-");
   if (tmp == std::string::npos || tmp < 2) return false;
   const std::string ids = file_name.substr(tmp + 5);
-  const size_t dash = ids.find('-');
-  if (dash == std::string::npos || !all_digits(ids.substr(0, dash)) || !all_digits(ids.substr(dash + 1))) {
-    return false;
-  }
+  const size_t last = ids.rfind('-');
+  if (last == std::string::npos || !all_digits(ids.substr(last + 1))) return false;
+  const size_t before = last == 0 ? std::string::npos : ids.rfind('-', last - 1);
+  const std::string pid =
+      before == std::string::npos ? ids.substr(0, last) : ids.substr(before + 1, last - before - 1);
+  if (!all_digits(pid)) return false;
+  const std::string who = before == std::string::npos ? "" : ids.substr(0, before);
+  if (before != std::string::npos && !plain_owner(who)) return false;
   if (target_name != nullptr) *target_name = file_name.substr(1, tmp - 1);
+  if (owner != nullptr) *owner = who;
   return true;
 }
 
-void write_file_atomic(const std::filesystem::path& target, std::span<const uint8_t> bytes) {
+void write_file_atomic(const std::filesystem::path& target, std::span<const uint8_t> bytes,
+                       const std::string& owner) {
   const std::filesystem::path folder = target.parent_path();
   std::error_code ec;
   if (!folder.empty()) {
@@ -49,7 +65,7 @@ void write_file_atomic(const std::filesystem::path& target, std::span<const uint
       throw std::runtime_error(
           str_cat(target.string(), ": cannot create folder ", folder.string(), " (", ec.message(), ")"));
   }
-  const std::filesystem::path temp = folder / atomic_temporary_name(target.filename().string());
+  const std::filesystem::path temp = folder / atomic_temporary_name(target.filename().string(), owner);
   const auto fail = [&](const std::string& what, int err) {
     std::error_code ignored;
     std::filesystem::remove(temp, ignored);

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -36,6 +37,14 @@ std::string format_duration(double seconds) {
   return std::to_string(s / 3600) + "h" + two(s / 60 % 60) + "m" + two(s % 60) + "s";
 }
 
+std::string format_rate(double per_second) {
+  if (!std::isfinite(per_second)) return "?";
+  const double magnitude = std::abs(per_second);
+  const int decimals =
+      magnitude > 0 ? std::clamp(1 - static_cast<int>(std::floor(std::log10(magnitude))), 1, 9) : 1;
+  return fixed(per_second, decimals);
+}
+
 std::string progress_line(const ProgressCounts& c) {
   const double percent =
       c.total > 0 ? 100.0 * static_cast<double>(c.done) / static_cast<double>(c.total) : 100;
@@ -43,7 +52,7 @@ std::string progress_line(const ProgressCounts& c) {
   const std::string eta = c.done >= c.total ? "0s"
                           : rate > 0        ? format_duration(static_cast<double>(c.total - c.done) / rate)
                                             : "?";
-  return str_cat(c.done, "/", c.total, " images (", fixed(percent, 1), "%), ", fixed(rate, 1),
+  return str_cat(c.done, "/", c.total, " images (", fixed(percent, 1), "%), ", format_rate(rate),
                  " images/s, ETA ", eta, ", ", c.skipped, " skipped");
 }
 

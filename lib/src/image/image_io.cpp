@@ -1,15 +1,17 @@
 #include "sinforge/image/image_io.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
-#include <fstream>
 #include <optional>
 #include <stdexcept>
+#include <system_error>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -96,10 +98,24 @@ HeaderInfo probe_png(std::span<const uint8_t> b, const std::string& name) {
   return info;
 }
 
+// The other formats handed to OpenCV, by their magic bytes: BMP, TIFF (both byte orders), WebP, PNM (P1-P6).
+// Anything else never reaches imdecode: OpenCV would try each of its decoders on it, and some (GDCM's
+// DICOM, found by fuzz/fuzz_image_decode) abort the process on crafted input instead of failing.
+bool is_other_known_format(std::span<const uint8_t> b) {
+  const auto starts = [&](const char* magic, size_t n) {
+    return b.size() >= n && std::memcmp(b.data(), magic, n) == 0;
+  };
+  if (starts("BM", 2) || starts("II*\0", 4) || starts("MM\0*", 4)) return true;
+  if (b.size() >= 12 && starts("RIFF", 4) && std::memcmp(b.data() + 8, "WEBP", 4) == 0) return true;
+  return b.size() >= 2 && b[0] == 'P' && b[1] >= '1' && b[1] <= '6';
+}
+
 HeaderInfo probe(std::span<const uint8_t> b, const std::string& name) {
   static constexpr uint8_t kPngSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
   if (b.size() >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) return probe_jpeg(b, name);
   if (b.size() >= 8 && std::memcmp(b.data(), kPngSignature, 8) == 0) return probe_png(b, name);
+  if (!is_other_known_format(b))
+    throw DecodeError(str_cat(name, ": not a readable image (not JPEG, PNG, BMP, TIFF, WebP or PNM)"));
   return {};
 }
 
@@ -113,11 +129,57 @@ cv::Mat decode_with_opencv(std::span<const uint8_t> bytes, int flags, const std:
   }
 }
 
-std::vector<uint8_t> read_file_bytes(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw DecodeError(str_cat(path.string(), ": cannot open (", std::strerror(errno), ")"));
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw DecodeError(str_cat(path.string(), ": read error"));
+// Errors that belong to the file itself, and stay on a rerun: it is gone, not permitted, or not a file.
+// Anything else (EMFILE, ENOMEM, EIO, a stale NFS handle) is the machine's trouble of the moment: a skip
+// would be permanent (resume never retries a recorded skip), so it stops the run instead.
+bool is_the_files_own_error(int err) {
+  switch (err) {
+    case ENOENT:
+    case ENOTDIR:
+    case EACCES:
+    case EPERM:
+    case ELOOP:
+    case ENAMETOOLONG:
+    case EISDIR:
+    case ENXIO:  // a socket, or a device without its driver
+      return true;
+    default:
+      return false;
+  }
+}
+
+[[noreturn]] void throw_read_error(const std::filesystem::path& path, const char* what, int err) {
+  const std::string message = str_cat(path.string(), ": ", what, " (", std::strerror(err), ")");
+  if (is_the_files_own_error(err)) throw DecodeError(message);
+  throw std::system_error(err, std::generic_category(), message);
+}
+
+// The file's bytes, or its first max_bytes.
+std::vector<uint8_t> read_file_bytes(const std::filesystem::path& path, size_t max_bytes = SIZE_MAX) {
+  // O_NONBLOCK: a FIFO put in place of a file after the scan must not block the open (regular files ignore
+  // the flag); fstat then refuses anything but a regular file, unread.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) throw_read_error(path, "cannot open", errno);
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) throw_read_error(path, "cannot stat", errno);
+  if (!S_ISREG(st.st_mode)) throw DecodeError(str_cat(path.string(), ": ", special_file_reason(st.st_mode)));
+  std::vector<uint8_t> bytes(std::min(static_cast<size_t>(st.st_size), max_bytes));
+  size_t done = 0;
+  while (done < max_bytes) {
+    if (done == bytes.size()) bytes.resize(std::min(bytes.size() + 65536, max_bytes));  // the file grew
+    const ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_read_error(path, "read error", errno);
+    }
+    if (n == 0) break;
+    done += static_cast<size_t>(n);
+  }
+  bytes.resize(done);
   return bytes;
 }
 
@@ -145,8 +207,13 @@ cv::Mat decode(std::span<const uint8_t> bytes, const std::string& name, const De
     if (info.width <= 0 || info.height <= 0) {
       throw DecodeError(str_cat(name, ": corrupt image header (size ", info.width, "x", info.height, ")"));
     }
-    if (info.width * info.height > limits.max_pixels) {
-      throw DecodeError(str_cat(name, ": ", info.width, "x", info.height, " = ", info.width * info.height,
+    // Divided, not multiplied: a PNG's sides reach 2^32 - 1 each, whose product overflows int64 (found by
+    // fuzz/fuzz_image_decode). Sides are positive here, so w * h > cap exactly when h > cap / w.
+    if (info.height > limits.max_pixels / info.width) {
+      const std::string pixels = info.width <= INT64_MAX / info.height
+                                     ? std::to_string(info.width * info.height)
+                                     : std::string("over 2^63");
+      throw DecodeError(str_cat(name, ": ", info.width, "x", info.height, " = ", pixels,
                                 " pixels exceeds the limit of ", limits.max_pixels, " pixels"));
     }
   }
@@ -194,6 +261,34 @@ cv::Mat decode(std::span<const uint8_t> bytes, const std::string& name, const De
 }
 
 }  // namespace
+
+std::optional<cv::Size> read_image_size(const std::filesystem::path& path) {
+  constexpr size_t kPrefix = 65536;
+  try {
+    const std::vector<uint8_t> prefix = read_file_bytes(path, kPrefix);
+    try {
+      const HeaderInfo info = probe(prefix, path.string());
+      if (info.container != Container::kOther && info.width > 0 && info.height > 0)
+        return cv::Size(static_cast<int>(info.width), static_cast<int>(info.height));
+    } catch (const DecodeError&) {
+      // a header longer than the prefix, or a broken one: the decode below decides
+    }
+    const cv::Mat decoded = decode(read_file_bytes(path), path.string(), {}, 0);
+    return decoded.size();
+  } catch (const DecodeError&) {
+    return std::nullopt;
+  }
+}
+
+std::string special_file_reason(unsigned mode) {
+  const char* kind = S_ISFIFO(mode)   ? "a FIFO"
+                     : S_ISSOCK(mode) ? "a socket"
+                     : S_ISCHR(mode)  ? "a character device"
+                     : S_ISBLK(mode)  ? "a block device"
+                     : S_ISDIR(mode)  ? "a folder"
+                                      : "not a regular file";
+  return str_cat("not a regular file (", kind, "): not opened");
+}
 
 cv::Mat decode_image(std::span<const uint8_t> bytes, const std::string& name, const DecodeLimits& limits) {
   return decode(bytes, name, limits, 0);

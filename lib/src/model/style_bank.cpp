@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "sinforge/core/error.h"
 #include "sinforge/core/log.h"
 #include "sinforge/core/queue_depths.h"
 #include "sinforge/image/image_io.h"
@@ -38,7 +39,9 @@ PreparedPainting load_painting(const std::filesystem::path& file, size_t index, 
     const cv::Mat prepared = prepare_style(decoded, recipe);
     p.error = too_small_reason(prepared);
     if (p.error.empty()) p.pixels = images_to_tensor({prepared}, pinned);
-  } catch (const std::exception& e) {
+  } catch (const DecodeError& e) {
+    // Only the file's own defects leave a painting out (and the bank file keeps that for good); anything
+    // else (out of memory, too many open files, an I/O error) stops the run, which a rerun resumes.
     p.error = e.what();
   }
   return p;

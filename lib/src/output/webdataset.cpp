@@ -120,11 +120,11 @@ std::optional<size_t> class_index(const std::vector<std::string>& names, const f
 
 fs::path classes_path(const fs::path& out_dir) { return out_dir / "classes.txt"; }
 
-void write_classes(const fs::path& out_dir, const std::vector<std::string>& names) {
+void write_classes(const fs::path& out_dir, const std::vector<std::string>& names, const std::string& owner) {
   std::string text;
   for (const std::string& n : names) text += n + '\n';
   write_file_atomic(classes_path(out_dir),
-                    std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+                    std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()), owner);
 }
 
 std::vector<std::string> read_classes(const fs::path& out_dir) {

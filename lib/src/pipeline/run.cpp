@@ -111,14 +111,19 @@ nlohmann::json summary_json(const RunOptions& o, const RunSummary& s, const nloh
 
 // The bank file a run reuses or builds: --style-bank, else a top-level file of the output folder (a folder
 // there would read as one more class to ImageFolder).
+fs::path style_bank_file(const RunOptions& o) {
+  return o.style_bank.empty() ? o.out_dir / kDefaultStyleBankName : o.style_bank;
+}
+
 BankRequest style_bank_request(const RunOptions& o, const std::vector<fs::path>& paintings,
                                const std::string& vgg_sha256) {
   BankRequest request;
   request.named_explicitly = !o.style_bank.empty();
-  request.file = request.named_explicitly ? o.style_bank : o.out_dir / "sinforge.styles.bank";
+  request.file = style_bank_file(o);
   request.styles_dir = o.styles_dir;
   request.found = paintings;
   request.key = make_bank_key_with_digest(o.styles_dir, paintings, vgg_sha256, o.precision, style_recipe(o));
+  request.temporary_owner = o.shard.label();
   return request;
 }
 
@@ -189,7 +194,7 @@ OutputSetup resume_tars(const RunOptions& o, const std::vector<PlannedContent>& 
                         const std::vector<fs::path>& contents, Journal& journal, RunRecorder& recorder,
                         size_t threads) {
   const std::vector<std::string> classes = class_names(contents);  // every shard: the whole list
-  write_classes(o.out_dir, classes);
+  write_classes(o.out_dir, classes, o.shard.label());
   rerecord_committed_tars(o.out_dir, o.tar_prefix, o.shard, journal, recorder);
   OutputSetup setup;
   setup.resumed = resume_tar_plan(planned, journal);
@@ -219,6 +224,8 @@ struct RunInputs {
   std::optional<ExplicitPairs> pairs;  // --pairs, checked against both scans
   std::optional<TarScan> tars;         // --content tar shards: contents are its samples' relative paths
   nlohmann::json settings;             // output_settings (run_settings.h)
+  // Named like images but no regular files (FIFOs, sockets, devices): never opened, reported as skipped.
+  std::vector<SkippedInput> special_files;
 };
 
 // The samples of --content tar shards, read to their ends (tars in parallel), their relative paths as the
@@ -235,18 +242,31 @@ TarScan scan_content_tars(const RunOptions& o) {
 }
 
 RunInputs load_run_inputs(const RunOptions& o) {
+  ScanResult styles = scan_tree(o.styles_dir, o.extensions);
   RunInputs in{load_encoder_weights(o.vgg),
                load_decoder_weights(o.decoder),
                {},
-               scan_images(o.styles_dir, o.extensions),
+               std::move(styles.images),
+               {},
                {},
                {},
                {}};
+  std::vector<SpecialFile> content_special;
   if (names_tar_shards(o.content_dir.string())) {
     in.tars = scan_content_tars(o);
     for (const TarSample& s : in.tars->samples) in.contents.push_back(s.relative);
   } else {
-    in.contents = scan_images(o.content_dir, o.extensions);
+    ScanResult content = scan_tree(o.content_dir, o.extensions);
+    in.contents = std::move(content.images);
+    content_special = std::move(content.special);
+  }
+  for (const SpecialFile& s : content_special) {
+    log::warn(str_cat("content image skipped: ", (o.content_dir / s.relative).string(), ": ", s.reason));
+    in.special_files.push_back({"content", s.relative, s.reason});
+  }
+  for (const SpecialFile& s : styles.special) {
+    log::warn(str_cat("painting skipped: ", (o.styles_dir / s.relative).string(), ": ", s.reason));
+    in.special_files.push_back({"painting", s.relative, s.reason});
   }
   if (in.contents.empty()) throw UsageError("--content " + o.content_dir.string() + ": no images found");
   require_class_folders(o, in.contents);
@@ -309,11 +329,12 @@ void name_tar_sources(const TarScan& scan, std::vector<PlannedContent>& planned)
   }
 }
 
-// Readies the output folder: clears what a killed run left (temporaries; everything of this shard with
-// --overwrite), reads the journal of earlier runs and records the settings. Before the recorder opens its
-// files, since --overwrite removes them.
+// Readies the output folder: clears what a killed run left (temporaries of outputs and records; everything
+// of this shard with --overwrite), reads the journal of earlier runs and records the settings. Before the
+// recorder opens its files, since --overwrite removes them.
 Journal prepare_out_dir(const RunOptions& o, const RunInputs& in,
                         const std::vector<PlannedContent>& planned) {
+  remove_stale_record_temporaries(o.out_dir, o.shard, style_bank_file(o));
   if (o.layout == OutputLayout::kWebDataset) {
     remove_stale_tar_temporaries(o.out_dir, o.tar_prefix, o.shard.index);
   } else {
@@ -321,18 +342,20 @@ Journal prepare_out_dir(const RunOptions& o, const RunInputs& in,
   }
   if (o.overwrite) clear_for_overwrite(o);  // a fresh journal for this shard: every output recomputed
   Journal journal = o.overwrite ? Journal{} : read_journal(o.out_dir);
-  write_settings(o.out_dir, in.settings);
+  write_settings(o.out_dir, in.settings, o.shard.label());
   return journal;
 }
 
-// Records the skipped paintings not yet recorded and resumes the plan in the layout's way.
+// Records the skipped paintings and special files not yet recorded and resumes the plan in the layout's way.
 OutputSetup resume_output(const RunOptions& o, const RunInputs& in,
                           const std::vector<PlannedContent>& planned,
                           const std::vector<fs::path>& usable_paintings,
                           const std::vector<SkippedInput>& skipped_paintings, Journal& journal,
                           RunRecorder& recorder, size_t threads) {
-  for (const SkippedInput& s : skipped_paintings) {
-    if (journal.recorded_skips.count({s.kind, s.path.generic_string()}) == 0) recorder.record_skip(s);
+  for (const std::vector<SkippedInput>* skipped : {&skipped_paintings, &in.special_files}) {
+    for (const SkippedInput& s : *skipped) {
+      if (journal.recorded_skips.count({s.kind, s.path.generic_string()}) == 0) recorder.record_skip(s);
+    }
   }
   // The tars' bad members and breaks: each recorded once, by the shard its label falls in.
   for (const TarProblem& p : in.tars ? in.tars->problems : std::vector<TarProblem>{}) {
@@ -495,6 +518,8 @@ RunSummary run_stylize(const RunOptions& o) {
       stylize_remaining(o, in, output, bank, session.network(), decoders, recorder, summary);
   for (const TarProblem& p : in.tars ? in.tars->problems : std::vector<TarProblem>{})
     summary.skipped_contents += in_shard(p.where, o.shard) ? 1 : 0;
+  for (const SkippedInput& s : in.special_files)
+    ++(s.kind == "content" ? summary.skipped_contents : summary.skipped_paintings);
   summary.written = output.sink->written();
   summary.stop_signal = stop_signal();
   summary.seconds = seconds_since(start);

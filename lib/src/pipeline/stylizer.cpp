@@ -11,6 +11,7 @@
 #include <string>
 #include <utility>
 
+#include "sinforge/core/error.h"
 #include "sinforge/core/log.h"
 #include "sinforge/core/queue_depths.h"
 #include "sinforge/core/stop.h"
@@ -29,12 +30,14 @@ struct PreparedContent {
   std::string error;  // non-empty: skip this input
 };
 
+// Only the file's own defects (DecodeError) make a skip, which resume never retries. Anything else (out of
+// memory, too many open files, an I/O error) propagates from the loader and stops the run, resumable.
 PreparedContent load_content(const std::filesystem::path& file, size_t index, const ContentRecipe& recipe) {
   PreparedContent c{index, {}, {}};
   try {
     c.image = prepare_content(read_image(file), recipe);
     c.error = too_small_reason(c.image);
-  } catch (const std::exception& e) {
+  } catch (const DecodeError& e) {
     c.error = e.what();
   }
   return c;
@@ -96,7 +99,9 @@ class Pipeline {
       : planned_(planned), bank_(bank), net_(net), settings_(settings), sink_(sink), recorder_(recorder) {}
 
   // Encoder once per batch, then AdaIN and decoder once per style; results go to the sink one batch later.
-  // Returns the number of inputs skipped (too large for the device).
+  // Returns the number of inputs skipped (too large for the device). A batch's styles are handed over all
+  // or none: were style 0 written and style 1 out of memory, the image would be recorded as skipped, which
+  // resume never retries, beside an output of its own.
   size_t run_batch(const std::vector<PreparedContent>& batch) {
     std::vector<cv::Mat> images;
     for (const PreparedContent& c : batch) images.push_back(c.image);
@@ -114,6 +119,7 @@ class Pipeline {
       } catch (const c10::OutOfMemoryError&) {
         features = at::Tensor();  // encoded again per part below
       }
+      std::vector<PendingOutput> outputs;
       for (size_t k = 0; k < num_styles; ++k) {
         std::vector<PreparedContent> part;
         std::vector<int64_t> rows;
@@ -135,9 +141,10 @@ class Pipeline {
         out.style = k;
         out.w = w;
         out.h = h;
-        hand_over();  // the previous results, which had this batch's compute to arrive
-        pending_ = std::move(out);
+        if (k == 0) hand_over();  // the previous batch's results, which had this compute to arrive
+        outputs.push_back(std::move(out));
       }
+      pending_ = std::move(outputs);
     } catch (const c10::OutOfMemoryError& e) {
       skip_too_large(batch, str_cat("too large for the device (", w, "x", h,
                                     " does not fit even alone): ", e.what_without_backtrace()));
@@ -148,9 +155,13 @@ class Pipeline {
 
   // Waits for the results still on their way and queues them for writing.
   void hand_over() {
-    if (!pending_) return;
-    PendingOutput out = std::move(*pending_);
-    pending_.reset();
+    std::vector<PendingOutput> outputs = std::move(pending_);
+    pending_.clear();
+    for (PendingOutput& out : outputs) hand_over(out);
+  }
+
+ private:
+  void hand_over(PendingOutput& out) {
     if (out.done) out.done->synchronize();
     std::vector<cv::Mat> results = rgb8_to_images(out.host_bytes);
     for (size_t b = 0; b < out.contents.size(); ++b) {
@@ -166,7 +177,6 @@ class Pipeline {
     }
   }
 
- private:
   // The batch on the network's device. On a GPU the bytes, pinned, are uploaded asynchronously on the
   // current (side) stream and converted there: a quarter of float32's PCIe traffic, and no float conversion
   // on this thread, which feeds the GPU.
@@ -214,7 +224,7 @@ class Pipeline {
   const StylizeSettings& settings_;
   OutputSink& sink_;
   RunRecorder& recorder_;
-  std::optional<PendingOutput> pending_;
+  std::vector<PendingOutput> pending_;  // the last batch's results, one per style
 };
 
 // On a GPU everything runs on a side stream, so uploads, compute and downloads queue behind each other

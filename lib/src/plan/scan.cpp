@@ -9,6 +9,7 @@
 
 #include "sinforge/core/error.h"
 #include "sinforge/core/log.h"
+#include "sinforge/image/image_io.h"
 
 namespace sinforge {
 namespace {
@@ -59,9 +60,21 @@ class Walker {
         walk(entry.path(), child_rel);
       } else if (S_ISREG(st.st_mode) && matches(entry.path())) {
         found_.push_back({child_rel.generic_string(), {st.st_dev, st.st_ino}});
+      } else if (matches(entry.path())) {
+        special_.push_back({child_rel.generic_string(), special_file_reason(st.st_mode)});
       }
     }
     if (ec) log::warn(str_cat("error while reading folder ", dir.string(), ": ", ec.message()));
+  }
+
+  std::vector<SpecialFile> special() {
+    std::sort(special_.begin(), special_.end(),
+              [](const SpecialFile& a, const SpecialFile& b) { return a.relative < b.relative; });
+    special_.erase(
+        std::unique(special_.begin(), special_.end(),
+                    [](const SpecialFile& a, const SpecialFile& b) { return a.relative == b.relative; }),
+        special_.end());
+    return special_;
   }
 
   std::vector<std::filesystem::path> result() {
@@ -87,6 +100,7 @@ class Walker {
   std::vector<std::string> extensions_;
   std::vector<FileId> ancestors_;
   std::vector<Found> found_;
+  std::vector<SpecialFile> special_;
 };
 
 }  // namespace
@@ -109,9 +123,13 @@ std::vector<std::string> parse_extensions(const std::string& list) {
 
 std::vector<std::filesystem::path> scan_images(const std::filesystem::path& root,
                                                const std::vector<std::string>& extensions) {
+  return scan_tree(root, extensions).images;
+}
+
+ScanResult scan_tree(const std::filesystem::path& root, const std::vector<std::string>& extensions) {
   Walker walker(root, extensions);
   walker.walk(root, {});
-  return walker.result();
+  return {walker.result(), walker.special()};
 }
 
 }  // namespace sinforge

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -124,6 +125,20 @@ std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& file
   return parse_csv(text, CsvTail::kDropTorn);
 }
 
+ManifestEntry manifest_entry(const std::vector<std::string>& r, const std::string& where) {
+  if (r.size() != 5 && r.size() != 6) throw std::runtime_error(where + " is malformed");
+  // from_chars, not stoi: a damaged number must be this file's error (runtime_error naming the row), not
+  // std::invalid_argument("stoi") from deep inside, and "12abc" must not read as 12.
+  const auto number = [&](const std::string& field, const char* what) {
+    int value = 0;
+    const auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), value);
+    if (ec != std::errc() || end != field.data() + field.size() || field.empty())
+      throw std::runtime_error(where + ": the " + what + " '" + field + "' is not a number");
+    return value;
+  };
+  return {r[0], r[1], r[2], number(r[3], "width"), number(r[4], "height"), r.size() == 6 ? r[5] : ""};
+}
+
 std::vector<ManifestEntry> read_manifests(const std::filesystem::path& out_dir) {
   std::vector<std::filesystem::path> files;
   for (const auto& e : std::filesystem::directory_iterator(out_dir)) {
@@ -134,12 +149,8 @@ std::vector<ManifestEntry> read_manifests(const std::filesystem::path& out_dir) 
   std::vector<ManifestEntry> entries;
   for (const auto& file : files) {
     const auto rows = read_csv(file);
-    for (size_t i = 1; i < rows.size(); ++i) {
-      const auto& r = rows[i];
-      if (r.size() != 5 && r.size() != 6)
-        throw std::runtime_error(file.string() + ": row " + std::to_string(i + 1) + " is malformed");
-      entries.push_back({r[0], r[1], r[2], std::stoi(r[3]), std::stoi(r[4]), r.size() == 6 ? r[5] : ""});
-    }
+    for (size_t i = 1; i < rows.size(); ++i)
+      entries.push_back(manifest_entry(rows[i], file.string() + ": row " + std::to_string(i + 1)));
   }
   return entries;
 }

@@ -6,6 +6,9 @@
 #include "sinforge/core/atomic_file.h"
 #include "sinforge/core/log.h"
 #include "sinforge/image/image_io.h"
+#include "sinforge/output/webdataset.h"
+#include "sinforge/records/run_settings.h"
+#include "sinforge/records/style_bank_file.h"
 
 namespace sinforge {
 namespace {
@@ -53,6 +56,41 @@ size_t remove_stale_temporaries(const fs::path& out_dir, const std::vector<Plann
     std::error_code ec;
     fs::remove(p, ec);
     if (ec) log::warn(str_cat("cannot remove the stale temporary ", p.string(), ": ", ec.message()));
+  }
+  return stale.size();
+}
+
+size_t remove_stale_record_temporaries(const fs::path& out_dir, const ShardId& shard,
+                                       const fs::path& bank_file) {
+  const std::set<std::string> own = {manifest_path(out_dir, shard).filename().string(),
+                                     skipped_path(out_dir, shard).filename().string(),
+                                     summary_path(out_dir, shard).filename().string()};
+  const std::set<std::string> shared = {settings_path(out_dir).filename().string(),
+                                        classes_path(out_dir).filename().string(), kDefaultStyleBankName,
+                                        bank_file.filename().string()};
+  std::vector<fs::path> stale;
+  const auto collect = [&](const fs::path& dir, const std::set<std::string>& shared_here) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) return;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+      std::string target, owner;
+      if (!e.is_regular_file() || !is_atomic_temporary(e.path().filename().string(), &target, &owner))
+        continue;
+      const bool mine = dir == out_dir && own.count(target) != 0;
+      const bool shared_mine = shared_here.count(target) != 0 && (owner == shard.label() || shard.count == 1);
+      if (mine || shared_mine) stale.push_back(e.path());
+    }
+  };
+  collect(out_dir, shared);
+  const fs::path bank_dir = bank_file.parent_path().empty() ? fs::path(".") : bank_file.parent_path();
+  std::error_code ec;
+  if (!bank_file.empty() && !fs::equivalent(bank_dir, out_dir, ec))
+    collect(bank_dir, {bank_file.filename().string()});
+  for (const fs::path& p : stale) {
+    std::error_code remove_ec;
+    fs::remove(p, remove_ec);
+    if (remove_ec)
+      log::warn(str_cat("cannot remove the stale temporary ", p.string(), ": ", remove_ec.message()));
   }
   return stale.size();
 }

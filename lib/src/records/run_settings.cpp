@@ -90,10 +90,10 @@ void check_settings(const fs::path& out_dir, const nlohmann::json& now, bool ove
                    ". Use another --out, or --overwrite to recompute every output with these settings");
 }
 
-void write_settings(const fs::path& out_dir, const nlohmann::json& now) {
+void write_settings(const fs::path& out_dir, const nlohmann::json& now, const std::string& owner) {
   const std::string text = now.dump(2) + "\n";
   write_file_atomic(settings_path(out_dir),
-                    std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+                    std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()), owner);
 }
 
 }  // namespace sinforge

@@ -13,6 +13,7 @@
 #include "sinforge/core/device.h"
 #include "sinforge/core/error.h"
 #include "sinforge/core/log.h"
+#include "sinforge/core/progress.h"
 #include "sinforge/image/image_io.h"
 #include "sinforge/plan/scan.h"
 #include "sinforge/weights/weights.h"
@@ -187,11 +188,11 @@ StyleBank build_and_save(const BankRequest& request, const StyleNetwork& net, Th
   std::vector<SkippedInput> left_out;
   StyleBank bank =
       encode_paintings(request.styles_dir, request.found, request.key.recipe, net, pool, left_out);
-  save_style_bank(request.file, request.key, bank, left_out);
+  save_style_bank(request.file, request.key, bank, left_out, request.temporary_owner);
   const double rate =
       bank.encode_seconds > 0 ? static_cast<double>(request.found.size()) / bank.encode_seconds : 0;
   log::info(str_cat("style bank written: ", request.file.string(), " (", bank.paintings.size(),
-                    " paintings, ", static_cast<int64_t>(rate), " paintings/s)"));
+                    " paintings, ", format_rate(rate), " paintings/s)"));
   skipped.insert(skipped.end(), left_out.begin(), left_out.end());
   return bank;
 }
@@ -219,7 +220,7 @@ BankKey make_bank_key_with_digest(const fs::path& styles_dir, const std::vector<
 }
 
 void save_style_bank(const fs::path& file, const BankKey& key, const StyleBank& bank,
-                     const std::vector<SkippedInput>& skipped) {
+                     const std::vector<SkippedInput>& skipped, const std::string& owner) {
   std::map<std::string, uint64_t> index;
   for (size_t i = 0; i < key.paintings.size(); ++i) index[key.paintings[i].path] = i;
   const auto index_of = [&](const fs::path& rel) {
@@ -246,7 +247,7 @@ void save_style_bank(const fs::path& file, const BankKey& key, const StyleBank& 
     w.put_floats(bank.std);
   }
   w.put(fnv1a(w.bytes().data(), w.bytes().size()));
-  write_file_atomic(file, w.bytes());
+  write_file_atomic(file, w.bytes(), owner);
 }
 
 LoadedBank load_style_bank(const fs::path& file) {
@@ -340,8 +341,12 @@ size_t make_style_bank_file(const StyleBankJob& job, std::vector<SkippedInput>& 
   if (found.empty()) throw UsageError("--styles " + job.styles_dir.string() + ": no images found");
   const Session session(job.session, encoder, decoder);
   ThreadPool pool(session.threads());
-  BankRequest request{job.file, false, job.styles_dir, found,
-                      make_bank_key(job.styles_dir, found, job.vgg, job.session.precision, job.recipe)};
+  BankRequest request{job.file,
+                      false,
+                      job.styles_dir,
+                      found,
+                      make_bank_key(job.styles_dir, found, job.vgg, job.session.precision, job.recipe),
+                      {}};
   return obtain_style_bank(request, session.network(), pool, skipped).paintings.size();
 }
 

@@ -44,12 +44,17 @@ cv::Mat scale_to_height(const cv::Mat& rgb, int height) {
   return resize_pillow(rgb, width, height, ResampleFilter::kBilinear);
 }
 
-// One row's three images, or empty with the reason logged.
+// One row's three images, or empty with the reason logged. The recipes are the run's own (content_recipe,
+// style_recipe: crop, filter, the final shrink) and so is the painting's decode (reduced as the style bank
+// decodes it), so that the result is what the run writes.
 std::optional<std::array<cv::Mat, 3>> stylize_sample(const RunOptions& o, const fs::path& content,
                                                      const fs::path& painting, const StyleNetwork& net) {
   try {
-    const cv::Mat image = prepare_content(read_image(o.content_dir / content), {o.content_size, o.crop});
-    const cv::Mat style = prepare_style(read_image(o.styles_dir / painting), {o.style_size});
+    const ContentRecipe content_rules = content_recipe(o);
+    const StyleRecipe style_rules = style_recipe(o);
+    const cv::Mat image = prepare_content(read_image(o.content_dir / content), content_rules);
+    const cv::Mat style = prepare_style(
+        read_image_reduced(o.styles_dir / painting, style_decode_min_side(style_rules)), style_rules);
     for (const auto& [mat, path] : {std::pair{&image, content}, std::pair{&style, painting}}) {
       const std::string reason = too_small_reason(*mat);
       if (!reason.empty()) throw DecodeError(path.string() + ": " + reason);
@@ -58,12 +63,27 @@ std::optional<std::array<cv::Mat, 3>> stylize_sample(const RunOptions& o, const 
     const at::Tensor features = net.encoder()(images_to_tensor({image}));
     const at::Tensor index = at::zeros({1}, at::kLong).to(net.options().device);
     const at::Tensor out = net.stylize_features(features, mean, std, index, o.alpha);
-    return std::array<cv::Mat, 3>{image, style, tensor_to_images(out, image.cols, image.rows)[0]};
+    return std::array<cv::Mat, 3>{
+        image, style, finish_output(tensor_to_images(out, image.cols, image.rows)[0], content_rules)};
   } catch (const std::exception& e) {
     log::warn(str_cat("preview: sample passed over (", content.string(), " with ", painting.string(),
                       "): ", e.what()));
     return std::nullopt;
   }
+}
+
+// The paintings the run pairs over, as far as their sizes tell: those under --style-min-size are left out
+// before pairing (style_bank.cpp), so the preview must leave them out too or it pairs differently. Sizes
+// come from the headers (read_image_size), far cheaper than the run's encoding of every painting.
+std::vector<fs::path> paintings_for_pairing(const RunOptions& o, std::vector<fs::path> paintings) {
+  if (o.style_min_size <= 0) return paintings;
+  std::vector<fs::path> kept;
+  for (fs::path& p : paintings) {
+    const std::optional<cv::Size> size = read_image_size(o.styles_dir / p);
+    if (size && (size->width < o.style_min_size || size->height < o.style_min_size)) continue;
+    kept.push_back(std::move(p));
+  }
+  return kept;
 }
 
 }  // namespace
@@ -125,9 +145,13 @@ std::vector<PreviewRow> run_preview(const PreviewOptions& p) {
   const EncoderWeights encoder_weights = load_encoder_weights(o.vgg);
   const DecoderWeights decoder_weights = load_decoder_weights(o.decoder);
   const std::vector<fs::path> contents = scan_images(o.content_dir, o.extensions);
-  const std::vector<fs::path> paintings = scan_images(o.styles_dir, o.extensions);
+  const std::vector<fs::path> paintings = paintings_for_pairing(o, scan_images(o.styles_dir, o.extensions));
   if (contents.empty()) throw UsageError("--content " + o.content_dir.string() + ": no images found");
-  if (paintings.empty()) throw UsageError("--styles " + o.styles_dir.string() + ": no images found");
+  if (paintings.empty()) {
+    throw UsageError(
+        "--styles " + o.styles_dir.string() + ": no images found" +
+        (o.style_min_size > 0 ? str_cat(" of at least ", o.style_min_size, " pixels on a side") : ""));
+  }
 
   const Session session(session_options(o), encoder_weights, decoder_weights);
   const StyleNetwork& net = session.network();

@@ -6,11 +6,14 @@
 #include <set>
 #include <unordered_set>
 
+#include "sinforge/core/atomic_file.h"
 #include "sinforge/core/error.h"
 #include "sinforge/core/log.h"
 #include "sinforge/image/image_io.h"
 #include "sinforge/pipeline/ordered_loader.h"
 #include "sinforge/records/records.h"
+#include "sinforge/records/run_settings.h"
+#include "sinforge/records/style_bank_file.h"
 
 namespace sinforge {
 namespace {
@@ -64,8 +67,58 @@ std::string VerifyReport::summary_line() const {
   std::string line = str_cat(entries, " entries, ", ok, " ok, ", missing, " missing, ", broken, " broken, ",
                              duplicates, " duplicates, ", missing_summaries, " shard summaries missing");
   if (tars > 0) line += str_cat(", ", tars, " tars, ", unrecorded, " unrecorded");
-  return line;
+  return line + str_cat(", ", stray, " stray files");
 }
+
+std::vector<VerifyProblem> stray_files(const fs::path& out_dir, const std::set<std::string>& outputs,
+                                       bool tar_layout) {
+  const auto is_record = [&](const std::string& name) {
+    if ((name.starts_with("sinforge.manifest.") || name.starts_with("sinforge.skipped.")) &&
+        name.ends_with(".csv"))
+      return true;
+    if (name.starts_with("sinforge.summary.") && name.ends_with(".json")) return true;
+    if (name == settings_path(out_dir).filename() || name == kDefaultStyleBankName) return true;
+    if (!tar_layout || name.starts_with(".")) return false;
+    if (name == "classes.txt" || name.ends_with(".tar")) return true;
+    return name.ends_with(".idx") && fs::exists(out_dir / (name.substr(0, name.size() - 4) + ".tar"));
+  };
+  std::vector<VerifyProblem> strays;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(out_dir, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_directory() && !it->is_symlink()) continue;
+    const std::string relative = it->path().lexically_relative(out_dir).generic_string();
+    const std::string name = it->path().filename().string();
+    const bool top = it.depth() == 0;
+    if (outputs.count(relative) != 0 || (top && is_record(name))) continue;
+    std::string target;
+    strays.push_back(
+        {"stray", relative,
+         is_atomic_temporary(name, &target)
+             ? str_cat("a temporary of ", target,
+                       " that an interrupted run left; a rerun of its shard removes it")
+             : std::string(it->is_regular_file() ? "no record names this file" : "not a regular file")});
+  }
+  std::sort(strays.begin(), strays.end(),
+            [](const VerifyProblem& a, const VerifyProblem& b) { return a.path < b.path; });
+  return strays;
+}
+
+namespace {
+
+void add_strays(const fs::path& out_dir, const std::vector<ManifestEntry>& entries, bool tar_layout,
+                VerifyReport& report) {
+  std::set<std::string> outputs;
+  if (!tar_layout) {
+    for (const ManifestEntry& e : entries) outputs.insert(e.output);
+  }
+  for (VerifyProblem& p : stray_files(out_dir, outputs, tar_layout)) {
+    ++report.stray;
+    report.problems.push_back(std::move(p));
+  }
+}
+
+}  // namespace
 
 std::vector<std::string> missing_summaries(const fs::path& out_dir) {
   const std::vector<ShardId> summaries = shards_with(out_dir, "summary", ".json");
@@ -95,6 +148,7 @@ VerifyReport verify_output(const fs::path& out_dir, ThreadPool& pool) {
   if (std::any_of(entries.begin(), entries.end(), [](const ManifestEntry& e) { return !e.tar.empty(); })) {
     verify_tar_output(out_dir, entries, pool, report);
     add_missing_summaries(out_dir, report);
+    add_strays(out_dir, entries, true, report);
     return report;
   }
   std::vector<const ManifestEntry*> distinct;
@@ -120,6 +174,7 @@ VerifyReport verify_output(const fs::path& out_dir, ThreadPool& pool) {
     report.problems.push_back({c.kind, distinct[i]->output, c.reason});
   }
   add_missing_summaries(out_dir, report);
+  add_strays(out_dir, entries, false, report);
   return report;
 }
 

@@ -1,5 +1,6 @@
 #include "sinforge/weights/pickle.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <sstream>
@@ -582,6 +583,15 @@ const Value* Value::find(std::string_view key) const {
 }
 
 Document parse(std::string_view data) { return Parser(data).run(); }
+
+std::vector<std::string> Document::globals() const {
+  std::vector<std::string> names;
+  for (const auto& v : arena_) {
+    if (v->kind == Kind::kGlobal && std::find(names.begin(), names.end(), v->text) == names.end())
+      names.push_back(v->text);
+  }
+  return names;
+}
 
 namespace {
 

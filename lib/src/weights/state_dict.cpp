@@ -225,10 +225,35 @@ std::string read_file(const std::filesystem::path& file) {
   return data;
 }
 
+// The globals a torch.save state dict names: the OrderedDict, the tensor rebuild functions and the storage
+// types. torch.load would import, and under REDUCE call, any global a file names (posix.system is what a
+// malicious payload uses); a file naming another one is refused before anything else looks at it, even
+// where the interpreter below would never reach it (a BUILD state, an ignored argument).
+bool is_allowed_global(std::string_view name) {
+  static const std::set<std::string, std::less<>> allowed = [] {
+    std::set<std::string, std::less<>> names = {"collections.OrderedDict", "torch._utils._rebuild_tensor_v2",
+                                                "torch._utils._rebuild_tensor",
+                                                "torch._utils._rebuild_parameter"};
+    for (const auto& st : kStorageTypes) names.insert(std::string("torch.") + st.name);
+    return names;
+  }();
+  return allowed.count(name) != 0;
+}
+
 pickle::Document parse_at(const std::string& where, const std::string& data, std::size_t& pos,
                           const char* what) {
   try {
     pickle::Document doc = pickle::parse(std::string_view(data).substr(pos));
+    for (const std::string& name : doc.globals()) {
+      if (is_allowed_global(name)) continue;
+      const std::string refused = "the " + std::string(what) + " pickle names the global '" + name +
+                                  "', which a torch.save state dict never needs (torch.load would import or "
+                                  "call it: the file may be built to run code); nothing of it was run";
+      if (name.starts_with("torch.nn."))
+        throw WeightsError(where + ": holds a whole pickled module (" + name +
+                           "), not a state dict: save module.state_dict() instead. Refused: " + refused);
+      throw WeightsError(where + ": refused: " + refused);
+    }
     pos += doc.end_offset();
     return doc;
   } catch (const pickle::PickleError& e) {

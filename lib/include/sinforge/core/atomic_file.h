@@ -11,15 +11,22 @@
 
 namespace sinforge {
 
-// The temporary for target's file name: ".<name>.tmp-<pid>-<counter>", unique per process and call.
-std::string atomic_temporary_name(const std::string& target_name);
+// The temporary for target's file name: ".<name>.tmp-<pid>-<counter>", unique per process and call; with an
+// owner (letters, digits, '-'; a shard label such as "shard-0-of-2") ".<name>.tmp-<owner>-<pid>-<counter>".
+// The owner is for files that several writers share (the settings record, the style bank): a temporary a
+// killed writer left behind can then be removed by that writer's next run alone, never while another shard
+// is still filling its own.
+std::string atomic_temporary_name(const std::string& target_name, const std::string& owner = {});
 
-// Whether a file name is such a temporary; if so, sets target_name to <name>.
-bool is_atomic_temporary(const std::string& file_name, std::string* target_name = nullptr);
+// Whether a file name is such a temporary; if so, sets target_name to <name> and owner to <owner> (empty
+// when the name has none).
+bool is_atomic_temporary(const std::string& file_name, std::string* target_name = nullptr,
+                         std::string* owner = nullptr);
 
-// Writes bytes to target atomically: the temporary in the same folder, fsync, rename. Creates missing
-// parent folders. On failure the temporary is removed and std::runtime_error names the path and the OS
-// error.
-void write_file_atomic(const std::filesystem::path& target, std::span<const uint8_t> bytes);
+// Writes bytes to target atomically: the temporary (named with owner, see above) in the same folder, fsync,
+// rename. Creates missing parent folders. On failure the temporary is removed and std::runtime_error names
+// the path and the OS error.
+void write_file_atomic(const std::filesystem::path& target, std::span<const uint8_t> bytes,
+                       const std::string& owner = {});
 
 }  // namespace sinforge

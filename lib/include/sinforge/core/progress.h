@@ -30,6 +30,10 @@ std::string progress_line(const ProgressCounts& counts);
 // 59 -> "59s", 61 -> "1m01s", 3725 -> "1h02m05s".
 std::string format_duration(double seconds);
 
+// A rate (per second) for a log line with its significant digits: one decimal at least, and as many as the
+// first two significant digits need (12.0, 2.5, 0.97, 0.040), so a slow stage never reads as 0.
+std::string format_rate(double per_second);
+
 struct ProgressSinks {
   std::function<double()> clock;                   // monotonic seconds; default: steady_clock
   std::ostream* terminal = nullptr;                // kTerminal's stream; default: std::cerr

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -19,12 +20,24 @@ struct DecodeLimits {
   int64_t max_pixels = 178956970;
 };
 
-// Decodes JPEG, PNG and whatever else OpenCV's imgcodecs reads. Throws DecodeError naming
+// Decodes JPEG and PNG, and BMP, TIFF, WebP and PNM through OpenCV (other bytes never reach OpenCV: some of
+// its decoders abort on crafted input). Throws DecodeError naming
 // name_for_errors and the reason (empty, truncated, not an image, over the pixel cap).
 cv::Mat decode_image(std::span<const uint8_t> bytes, const std::string& name_for_errors,
                      const DecodeLimits& limits = {});
-// Reads the whole file and decodes it; a file that cannot be read also throws DecodeError.
+// Reads the whole file and decodes it. A file that cannot be read for a reason of its own (gone, not
+// permitted, not a regular file: a FIFO, socket or device is refused unread) also throws DecodeError; a
+// failure of the moment (EMFILE, ENOMEM, EIO, ...) throws std::system_error instead, since a skip would be
+// permanent and a rerun can succeed.
 cv::Mat read_image(const std::filesystem::path& path, const DecodeLimits& limits = {});
+
+// An image's stored size, from its header when it is a JPEG or PNG whose header lies in the file's first
+// 64 KiB, else from a (reduced) decode: cheap enough to check the size of every painting. nullopt when the
+// file cannot be read or decoded.
+std::optional<cv::Size> read_image_size(const std::filesystem::path& path);
+
+// Why a file of this st_mode is no image to open: "not a regular file (a FIFO): not opened".
+std::string special_file_reason(unsigned mode);
 
 // The largest libjpeg DCT scaling (1, 2, 4 or 8) that keeps a width x height JPEG at least min_side pixels
 // on both sides once decoded (libjpeg rounds the scaled size up). min_side 0: 1 (full size).

@@ -48,8 +48,10 @@ std::optional<size_t> class_index(const std::vector<std::string>& names,
                                   const std::filesystem::path& content_relative);
 
 std::filesystem::path classes_path(const std::filesystem::path& out_dir);
-// Writes classes.txt atomically (every shard writes the same list).
-void write_classes(const std::filesystem::path& out_dir, const std::vector<std::string>& names);
+// Writes classes.txt atomically (every shard writes the same list; owner, a shard label, names the
+// temporary as write_settings's does).
+void write_classes(const std::filesystem::path& out_dir, const std::vector<std::string>& names,
+                   const std::string& owner = {});
 // Reads classes.txt; empty when it does not exist.
 std::vector<std::string> read_classes(const std::filesystem::path& out_dir);
 

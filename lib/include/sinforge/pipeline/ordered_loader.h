@@ -1,5 +1,6 @@
 // Loads items on a thread pool, a bounded window ahead, and hands them out in index order: decoding runs in
-// parallel while the consumer sees a deterministic sequence and memory stays bounded.
+// parallel while the consumer sees a deterministic sequence and memory stays bounded. A load that throws
+// rethrows from next() for that index; the loader stays safe to destroy (it waits for the loads in flight).
 #pragma once
 
 #include <deque>
@@ -23,14 +24,20 @@ class OrderedLoader {
       pending_.push_back(pool_.submit([this, i] { return load_(i); }));
     }
     if (pending_.empty()) return false;
-    out = pending_.front().get();
+    // Off the queue before get(): a load that throws leaves its future invalid, and the destructor's wait()
+    // on an invalid future would throw from a destructor (std::terminate). The exception reaches the caller.
+    std::future<T> front = std::move(pending_.front());
     pending_.pop_front();
+    out = front.get();
     return true;
   }
 
-  // Waits for the loads in flight so none outlives the loader.
+  // Waits for the loads in flight so none outlives the loader (their exceptions, if any, are dropped: the
+  // caller is already unwinding from one, or stopped early).
   ~OrderedLoader() {
-    for (auto& f : pending_) f.wait();
+    for (auto& f : pending_) {
+      if (f.valid()) f.wait();
+    }
   }
 
  private:

@@ -23,4 +23,20 @@ inline const std::vector<std::string>& default_extensions() {
 std::vector<std::filesystem::path> scan_images(const std::filesystem::path& root,
                                                const std::vector<std::string>& extensions);
 
+// A name that matches the extensions but is no regular file: a FIFO, a socket, a device (also through a
+// symlink, such as x.jpg -> /dev/zero). Never opened: a FIFO would block the reader for good, a device
+// never ends.
+struct SpecialFile {
+  std::filesystem::path relative;
+  std::string reason;  // image_io.h's special_file_reason: "not a regular file (a FIFO): not opened"
+};
+
+struct ScanResult {
+  std::vector<std::filesystem::path> images;  // as scan_images
+  std::vector<SpecialFile> special;           // sorted by path, each once; for the skipped record
+};
+
+// scan_images, and the special files it passed over.
+ScanResult scan_tree(const std::filesystem::path& root, const std::vector<std::string>& extensions);
+
 }  // namespace sinforge

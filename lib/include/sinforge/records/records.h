@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -78,6 +79,10 @@ class RunRecorder {
 // Parses a file of rows (core/csv.h: csv_row's quoting), header included. A torn last row (a crash
 // mid-write) is dropped.
 std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& file);
+
+// A manifest row (5 or 6 columns) as an entry; std::runtime_error naming `where` on another column count
+// or a width or height that is not a decimal number in int's range.
+ManifestEntry manifest_entry(const std::vector<std::string>& row, const std::string& where);
 
 // Every shard's manifest rows in an output folder (header rows removed); rows of 5 or 6 columns.
 std::vector<ManifestEntry> read_manifests(const std::filesystem::path& out_dir);

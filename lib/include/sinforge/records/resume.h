@@ -4,7 +4,8 @@
 // its final name is whole. The manifests are the journal: an output that exists and has a manifest row is
 // done. After a kill an output may exist whose row was never flushed (at most the batches in flight): it
 // is re-recorded from the file itself rather than recomputed. Temporaries left by a killed process are
-// removed, but only those of this shard's outputs: other shards may be writing into the same folder.
+// removed, but only those of this shard's outputs and records: other shards may be writing into the same
+// folder.
 #pragma once
 
 #include <cstddef>
@@ -31,6 +32,13 @@ Journal read_journal(const std::filesystem::path& out_dir);
 // Removes the temporaries below out_dir whose final name is one of planned's outputs. Returns how many.
 size_t remove_stale_temporaries(const std::filesystem::path& out_dir,
                                 const std::vector<PlannedContent>& planned);
+
+// Removes the temporaries of the records a killed run of shard left (its manifest, skipped list and summary;
+// the settings record, classes.txt and the style bank, which every shard writes, when the temporary names
+// this shard as its owner, or, with a single shard, any of them: no other writer can be busy). bank_file:
+// the style bank in use, which --style-bank may place outside out_dir. Returns how many.
+size_t remove_stale_record_temporaries(const std::filesystem::path& out_dir, const ShardId& shard,
+                                       const std::filesystem::path& bank_file);
 
 struct ResumeResult {
   std::vector<PlannedContent> remaining;  // content images still to do

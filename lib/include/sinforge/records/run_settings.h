@@ -37,7 +37,9 @@ std::string describe_differences(const nlohmann::json& recorded, const nlohmann:
 // Compares with the settings recorded in out_dir, if any. Differences throw UsageError naming them, unless
 // overwrite. Nothing is written here (see write_settings).
 void check_settings(const std::filesystem::path& out_dir, const nlohmann::json& now, bool overwrite);
-// Records the settings (atomically).
-void write_settings(const std::filesystem::path& out_dir, const nlohmann::json& now);
+// Records the settings (atomically). Every shard writes this one file: owner (a shard label) names the
+// temporary (atomic_file.h), so that only this shard's next run removes one its kill left behind.
+void write_settings(const std::filesystem::path& out_dir, const nlohmann::json& now,
+                    const std::string& owner = {});
 
 }  // namespace sinforge

@@ -32,6 +32,8 @@
 namespace sinforge {
 
 inline constexpr uint32_t kStyleBankVersion = 1;
+// The bank a run uses without --style-bank: a top-level file of its output folder.
+inline constexpr const char* kDefaultStyleBankName = "sinforge.styles.bank";
 
 // A bank file that cannot be read: missing, truncated, corrupt or of another version.
 struct BankFileError : std::runtime_error {
@@ -71,8 +73,10 @@ struct LoadedBank {
   std::vector<SkippedInput> skipped;
 };
 
+// owner names the temporary (atomic_file.h): shards share one bank file, and each removes only the
+// temporaries its own kills left.
 void save_style_bank(const std::filesystem::path& file, const BankKey& key, const StyleBank& bank,
-                     const std::vector<SkippedInput>& skipped);
+                     const std::vector<SkippedInput>& skipped, const std::string& owner = {});
 // Throws BankFileError naming the file and what is wrong with it.
 LoadedBank load_style_bank(const std::filesystem::path& file);
 
@@ -85,6 +89,7 @@ struct BankRequest {
   std::filesystem::path styles_dir;
   std::vector<std::filesystem::path> found;  // the scanned paintings
   BankKey key;                               // make_bank_key of the above
+  std::string temporary_owner;               // the run's shard label: names the file's temporary
 };
 
 // Reuses request.file when it matches request.key, else encodes the paintings (encode_paintings) and saves

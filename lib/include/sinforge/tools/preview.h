@@ -1,8 +1,10 @@
 // `sinforge preview`: a contact sheet to judge settings before a long run. One row per sampled content
 // image: the content as the recipe prepares it | the painting as the network sees it | the result, each
-// scaled to a common row height. The pairing is the run's, so a result equals what `sinforge run` with the
-// same seed and recipe writes for that image (while every painting is readable: the run pairs over the
-// readable paintings, the preview over the scanned ones, to avoid encoding them all).
+// scaled to a common row height. The recipes (content_recipe, style_recipe: crops, filters, the final shrink)
+// and the pairing are the run's, so a result equals what `sinforge run` with the same seed and recipe
+// writes for that image (while every painting is readable: the run pairs over the readable paintings that
+// --style-min-size keeps, the preview over the scanned ones that it keeps by their headers, to avoid
+// encoding them all).
 #pragma once
 
 #include <array>

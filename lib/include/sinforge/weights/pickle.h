@@ -65,6 +65,10 @@ class Document {
   const Value& root() const { return *root_; }
   // Bytes consumed, STOP included: where the next pickle in the same buffer starts.
   std::size_t end_offset() const { return end_; }
+  // Every global ("module.name") the pickle names, wherever it sits (called, passed as an argument, in a
+  // BUILD state, unreachable from the root), each once, in the order first met. Python's unpickler would
+  // import each of them, and call those under REDUCE: the caller's allowlist decides before anything else.
+  std::vector<std::string> globals() const;
 
  private:
   friend class Parser;

@@ -1,0 +1,30 @@
+// The tar reader of resume and verify (output/tar_file.h read_tar, through libarchive): any bytes are read
+// member by member or refused with std::runtime_error. The input goes through a file, as read_tar takes one.
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+
+#include "sinforge/output/tar_file.h"
+#include "sinforge/output/webdataset.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static const std::string file = "/dev/shm/sinforge-fuzz-tar-" + std::to_string(::getpid()) + ".tar";
+  std::FILE* f = std::fopen(file.c_str(), "wb");
+  if (f == nullptr) return 0;
+  if (size > 0) std::fwrite(data, 1, size, f);
+  std::fclose(f);
+  try {
+    sinforge::read_tar(
+        file, [](const std::string& name) { return name.ends_with(".json") || name.ends_with(".cls"); },
+        [](const std::string& name, const std::string&) {
+          std::string key, ext;
+          (void)sinforge::split_member_name(name, key, ext);
+        });
+  } catch (const std::runtime_error&) {
+  }
+  return 0;
+}
