@@ -23,13 +23,8 @@ namespace fs = std::filesystem;
 using testing::quote;
 using testing::TempDir;
 
-using Pair = std::tuple<std::string, std::string, std::string>;  // content, painting, output
-
-std::set<Pair> manifest_pairs(const fs::path& out) {
-  std::set<Pair> pairs;
-  for (const ManifestEntry& e : read_manifests(out)) pairs.emplace(e.content, e.painting, e.output);
-  return pairs;
-}
+using Pair = testing::ManifestPair;  // content, painting, output
+using testing::manifest_pairs;
 
 class PairsCli : public ::testing::Test {
  protected:

@@ -26,13 +26,7 @@ using Clock = std::chrono::steady_clock;
 using testing::quote;
 using testing::TempDir;
 
-using Pair = std::tuple<std::string, std::string, std::string>;  // content, painting, output
-
-std::set<Pair> manifest_pairs(const fs::path& out) {
-  std::set<Pair> pairs;
-  for (const ManifestEntry& e : read_manifests(out)) pairs.emplace(e.content, e.painting, e.output);
-  return pairs;
-}
+using testing::manifest_pairs;
 
 std::map<std::string, int> output_rows(const fs::path& out) {
   std::map<std::string, int> rows;

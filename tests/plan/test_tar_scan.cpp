@@ -19,12 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void write_tar(const fs::path& file, const std::vector<std::pair<std::string, std::string>>& members) {
-  TarWriter tar(file);
-  for (const auto& [name, data] : members)
-    tar.add(name, std::span(reinterpret_cast<const uint8_t*>(data.data()), data.size()));
-  tar.commit();
-}
+using testing::write_tar;
 
 std::vector<std::string> relatives(const TarScan& scan) {
   std::vector<std::string> out;

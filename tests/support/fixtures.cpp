@@ -10,6 +10,8 @@
 #include <stdexcept>
 
 #include "sinforge/core/atomic_file.h"
+#include "sinforge/output/tar_file.h"
+#include "sinforge/records/records.h"
 #include "sinforge/weights/weights.h"
 #include "support/test_util.h"
 
@@ -60,6 +62,19 @@ std::map<std::string, std::string> output_bytes_below(const fs::path& root) {
   std::map<std::string, std::string> out;
   for (const std::string& name : output_files_below(root)) out[name] = read_bytes(root / name);
   return out;
+}
+
+std::set<ManifestPair> manifest_pairs(const fs::path& out) {
+  std::set<ManifestPair> pairs;
+  for (const ManifestEntry& e : read_manifests(out)) pairs.emplace(e.content, e.painting, e.output);
+  return pairs;
+}
+
+void write_tar(const fs::path& file, const std::vector<std::pair<std::string, std::string>>& members) {
+  TarWriter tar(file);
+  for (const auto& [name, data] : members)
+    tar.add(name, std::span(reinterpret_cast<const uint8_t*>(data.data()), data.size()));
+  tar.commit();
 }
 
 size_t temporaries_below(const fs::path& root) {

@@ -10,9 +10,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "support/files.h"  // read_bytes, write_bytes
@@ -23,6 +26,14 @@ namespace sinforge::testing {
 // what a run wrote. Empty when root does not exist. output_bytes_below: the same with each file's bytes.
 std::vector<std::string> output_files_below(const std::filesystem::path& root);
 std::map<std::string, std::string> output_bytes_below(const std::filesystem::path& root);
+
+// Every (content, painting, output) the run in out recorded, over all shards' manifests.
+using ManifestPair = std::tuple<std::string, std::string, std::string>;
+std::set<ManifestPair> manifest_pairs(const std::filesystem::path& out);
+
+// A committed tar of the given (member name, bytes), written by the project's own TarWriter.
+void write_tar(const std::filesystem::path& file,
+               const std::vector<std::pair<std::string, std::string>>& members);
 
 // How many temporaries of atomic writes (atomic_file.h) lie below root: a clean stop leaves none.
 size_t temporaries_below(const std::filesystem::path& root);
