@@ -11,6 +11,7 @@
 #include "sinforge/core/atomic_file.h"
 #include "sinforge/core/log.h"
 #include "sinforge/output/webdataset.h"
+#include "sinforge/plan/tar_stream.h"
 
 #if SINFORGE_HAVE_LIBARCHIVE
 #include <archive.h>
@@ -111,41 +112,6 @@ void TarWriter::commit() {
   sync_folder(final_.parent_path());
 }
 
-void read_tar(const fs::path& file, const std::function<bool(const std::string&)>& wants_data,
-              const std::function<void(const std::string& name, const std::string& data)>& on_member) {
-  archive* a = archive_read_new();
-  archive_read_support_format_tar(a);
-  const auto fail = [&](const std::string& what) {
-    const char* reason = archive_error_string(a);
-    const std::string message = str_cat(file.string(), ": ", what, " (", reason ? reason : "unknown", ")");
-    archive_read_free(a);
-    throw std::runtime_error(message);
-  };
-  if (archive_read_open_filename(a, file.c_str(), kBlockBytes) != ARCHIVE_OK) fail("cannot open the tar");
-  archive_entry* entry = nullptr;
-  std::string data;
-  for (;;) {
-    const int r = archive_read_next_header(a, &entry);
-    if (r == ARCHIVE_EOF) break;
-    if (r != ARCHIVE_OK) fail("unreadable member header");
-    const std::string name = archive_entry_pathname(entry);
-    data.clear();
-    if (wants_data(name)) {
-      data.resize(static_cast<size_t>(archive_entry_size(entry)));
-      size_t done = 0;
-      while (done < data.size()) {
-        const la_ssize_t n = archive_read_data(a, data.data() + done, data.size() - done);
-        if (n <= 0) fail("member " + name + " is truncated");
-        done += static_cast<size_t>(n);
-      }
-    } else if (archive_read_data_skip(a) != ARCHIVE_OK) {
-      fail("member " + name + " is truncated");
-    }
-    on_member(name, data);
-  }
-  archive_read_free(a);
-}
-
 #else  // built without libarchive
 
 bool webdataset_available() { return false; }
@@ -163,11 +129,17 @@ void TarWriter::add(const std::string&, std::span<const uint8_t>) { unavailable(
 void TarWriter::commit() { unavailable(); }
 void TarWriter::fail(const std::string&, int) { unavailable(); }
 void TarWriter::discard() noexcept {}
-void read_tar(const fs::path&, const std::function<bool(const std::string&)>&,
-              const std::function<void(const std::string&, const std::string&)>&) {
-  unavailable();
-}
 
 #endif
+
+// One libarchive reader for every tar sinforge reads (plan/tar_stream.h): resume and verify here, the
+// --content shards there. Without libarchive its constructor throws.
+void read_tar(const fs::path& file, const std::function<bool(const std::string&)>& wants_data,
+              const std::function<void(const std::string& name, const std::string& data)>& on_member) {
+  TarStream tar(file);
+  std::string name;
+  uint64_t size = 0;
+  while (tar.next(name, size)) on_member(name, wants_data(name) ? tar.read_data() : std::string());
+}
 
 }  // namespace sinforge

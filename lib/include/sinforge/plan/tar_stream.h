@@ -1,6 +1,7 @@
 // Reading a tar as a stream through libarchive: member headers in order, each member's data read or skipped,
-// nothing extracted to disk. The reader of --content tar shards, for the scan (tar_scan.h: names and the
-// small .cls members) and the decode (image/tar_source.h: the images, in the tar's order). A damaged tar
+// nothing extracted to disk. The one tar reader: of --content tar shards, for the scan (tar_scan.h: names
+// and the small .cls members) and the decode (image/tar_source.h: the images, in the tar's order), and of
+// our own tars for resume and verify (output/tar_file.h read_tar). A damaged tar
 // throws TarStreamError at the first header or data that cannot be read; what came before stays valid.
 // Builds without libarchive get a constructor that throws.
 #pragma once
