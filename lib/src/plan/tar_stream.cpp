@@ -18,8 +18,15 @@ constexpr size_t kReadBlockBytes = 1 << 20;
 
 TarStream::TarStream(const std::filesystem::path& file) : file_(file), archive_(archive_read_new()) {
   archive_read_support_format_tar(archive_);
-  if (archive_read_open_filename(archive_, file.c_str(), kReadBlockBytes) != ARCHIVE_OK)
-    fail("cannot open the tar");
+  if (archive_read_open_filename(archive_, file.c_str(), kReadBlockBytes) != ARCHIVE_OK) {
+    // A constructor that throws runs no destructor: the handle is freed here, after its message is read.
+    const char* reason = archive_error_string(archive_);
+    std::string message =
+        str_cat(file.string(), ": cannot open the tar (", reason != nullptr ? reason : "unknown", ")");
+    archive_read_free(archive_);
+    archive_ = nullptr;
+    throw TarStreamError(message);
+  }
 }
 
 TarStream::~TarStream() {
