@@ -12,7 +12,7 @@
 #include "sinforge/core/log.h"
 #include "sinforge/plan/preset.h"
 #include "sinforge/plan/scan.h"
-#include "sinforge/records/style_bank_file.h"
+#include "sinforge/tools/style_bank_command.h"
 #include "sinforge/weights/weights_locator.h"
 
 namespace sinforge::cli {

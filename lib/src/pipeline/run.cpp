@@ -38,7 +38,7 @@
 #include "sinforge/records/records.h"
 #include "sinforge/records/resume.h"
 #include "sinforge/records/run_settings.h"
-#include "sinforge/records/style_bank_file.h"
+#include "sinforge/records/style_bank_cache.h"
 #include "sinforge/records/tar_resume.h"
 #include "sinforge/weights/weights.h"
 

@@ -22,10 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "sinforge/core/thread_pool.h"
 #include "sinforge/image/recipe.h"
-#include "sinforge/model/network.h"
-#include "sinforge/model/session.h"
 #include "sinforge/model/style_bank.h"
 #include "sinforge/records/records.h"
 
@@ -82,32 +79,5 @@ LoadedBank load_style_bank(const std::filesystem::path& file);
 
 // Empty when stored still describes current; else what changed, for the user.
 std::string bank_changes(const BankKey& stored, const BankKey& current);
-
-struct BankRequest {
-  std::filesystem::path file;
-  bool named_explicitly = false;  // a stale or unreadable file is then refused (UsageError), not rebuilt
-  std::filesystem::path styles_dir;
-  std::vector<std::filesystem::path> found;  // the scanned paintings
-  BankKey key;                               // make_bank_key of the above
-  std::string temporary_owner;               // the run's shard label: names the file's temporary
-};
-
-// Reuses request.file when it matches request.key, else encodes the paintings (encode_paintings) and saves
-// the file. Skipped paintings (from the file or the encoding) are appended to skipped. Tensors end on the
-// network's device.
-StyleBank obtain_style_bank(const BankRequest& request, const StyleNetwork& net, ThreadPool& pool,
-                            std::vector<SkippedInput>& skipped);
-
-// `sinforge styles`: scans styles_dir, loads the weights and writes the bank to file (or keeps it when it is
-// up to date; a stale or unreadable one is rebuilt). Returns the number of usable paintings.
-struct StyleBankJob {
-  std::filesystem::path styles_dir;
-  std::filesystem::path file;
-  std::filesystem::path vgg, decoder;
-  StyleRecipe recipe;
-  std::vector<std::string> extensions;
-  SessionOptions session;  // device, precision, threads (session.h)
-};
-size_t make_style_bank_file(const StyleBankJob& job, std::vector<SkippedInput>& skipped);
 
 }  // namespace sinforge
