@@ -59,25 +59,6 @@ at::Tensor prepare_input(const at::Tensor& images, const NetworkOptions& options
 
 }  // namespace
 
-Precision parse_precision(const std::string& name) {
-  if (name == "fp32") return Precision::kFp32;
-  if (name == "fp16") return Precision::kFp16;
-  if (name == "bf16") return Precision::kBf16;
-  throw UsageError("unknown precision '" + name + "' (expected fp32, fp16 or bf16)");
-}
-
-std::string to_string(Precision precision) {
-  switch (precision) {
-    case Precision::kFp32:
-      return "fp32";
-    case Precision::kFp16:
-      return "fp16";
-    case Precision::kBf16:
-      return "bf16";
-  }
-  return "?";
-}
-
 at::ScalarType scalar_type(Precision precision) {
   switch (precision) {
     case Precision::kFp16:

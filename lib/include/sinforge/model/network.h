@@ -9,14 +9,11 @@
 #include <ATen/ATen.h>
 
 #include "sinforge/core/gpu_info.h"
+#include "sinforge/model/precision.h"
 #include "sinforge/weights/weights.h"
 
 namespace sinforge {
 
-enum class Precision { kFp32, kFp16, kBf16 };
-
-Precision parse_precision(const std::string& name);  // fp32|fp16|bf16; throws UsageError
-std::string to_string(Precision precision);
 at::ScalarType scalar_type(Precision precision);
 // The one rule for --precision: fp16 and bf16 need a GPU, and bf16 one of compute capability 8.0 (Ampere)
 // or newer; fp16 runs from 5.3 on (every GPU LibTorch supports). Throws UsageError before any work: on the
