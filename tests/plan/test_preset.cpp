@@ -106,6 +106,12 @@ TEST(Preset, UnknownKeysAndBadValuesFailNamingFileAndKey) {
     }
     EXPECT_EQ(o.crop, before.crop) << "a bad preset must change nothing: " << c.text;
   }
+  // Found by fuzz_preset: keys that are no names threw yaml-cpp's conversion error instead of UsageError.
+  for (const std::string text : {"? : content-size\n", "[1, 2]: 3\n", "{a: b}: 3\n"}) {
+    std::ofstream(tmp / "key.yaml") << text;
+    RunOptions o;
+    EXPECT_THROW(apply_preset(tmp / "key.yaml", o), UsageError) << text;
+  }
   std::ofstream(tmp / "list.yaml") << "- 1\n- 2\n";
   RunOptions o;
   EXPECT_THROW(apply_preset(tmp / "list.yaml", o), UsageError) << "a list is no mapping of keys";

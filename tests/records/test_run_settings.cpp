@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <set>
 #include <string>
 
@@ -42,6 +43,22 @@ TEST(RunSettings, DifferencesAreNamedAndRefusedUnlessOverwrite) {
             std::string::npos);
   EXPECT_NE(describe_differences(now, output_settings(o, "zz", "bb", {"p.jpg"})).find("vgg_sha256"),
             std::string::npos);
+}
+
+// Found by fuzz_settings: a record that is valid JSON but no object ("1.0", a list) threw nlohmann's
+// type_error out of the comparison instead of the UsageError that names the folder.
+TEST(RunSettings, ARecordThatIsNoObjectIsRefusedLikeABrokenOne) {
+  TempDir tmp;
+  const auto now = output_settings(RunOptions{}, "aa", "bb", {"p.jpg"});
+  for (const std::string text : {"1.0", "[1, 2]", "\"settings\"", "null", "{\"alpha\": "}) {
+    std::ofstream(settings_path(tmp.path())) << text;
+    try {
+      check_settings(tmp.path(), now, false);
+      ADD_FAILURE() << "accepted: " << text;
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find(tmp.path().string()), std::string::npos) << e.what();
+    }
+  }
 }
 
 // The keys of a folder run's record are the ones every earlier version wrote: a new key would make every

@@ -155,7 +155,11 @@ std::vector<std::string> apply_preset(const fs::path& file, RunOptions& options)
   RunOptions updated = options;
   std::vector<std::string> keys;
   for (const auto& item : root) {
-    const std::string key = item.first.as<std::string>();
+    // A key that is itself a list, a mapping or empty ("? : x") has no name to look up.
+    if (!item.first.IsScalar())
+      throw UsageError(
+          str_cat("preset ", file.string(), ": every key must be a name, found ", describe(item.first)));
+    const std::string key = item.first.Scalar();
     const auto setter = setters().find(key);
     if (setter == setters().end()) {
       throw UsageError(str_cat(

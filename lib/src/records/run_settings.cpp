@@ -83,8 +83,10 @@ void check_settings(const fs::path& out_dir, const nlohmann::json& now, bool ove
   std::ifstream in(file, std::ios::binary);
   const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   const nlohmann::json recorded = nlohmann::json::parse(text, nullptr, false);
-  const std::string differences =
-      recorded.is_discarded() ? "the file cannot be parsed" : describe_differences(recorded, now);
+  // Valid JSON that is no object ("1.0", a list) is as unusable as broken JSON: both name the file's state.
+  const std::string differences = recorded.is_discarded() ? "the file cannot be parsed"
+                                  : !recorded.is_object() ? "the file holds no settings object"
+                                                          : describe_differences(recorded, now);
   if (differences.empty()) return;
   throw UsageError("--out " + out_dir.string() + " holds outputs made with other settings: " + differences +
                    ". Use another --out, or --overwrite to recompute every output with these settings");
