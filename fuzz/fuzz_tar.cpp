@@ -1,22 +1,17 @@
 // The tar reader of resume and verify (output/tar_file.h read_tar, through libarchive): any bytes are read
 // member by member or refused with std::runtime_error. The input goes through a file, as read_tar takes one.
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <stdexcept>
 #include <string>
 
+#include "fuzz_input_file.h"
 #include "sinforge/output/tar_file.h"
 #include "sinforge/output/webdataset.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const std::string file = "/dev/shm/sinforge-fuzz-tar-" + std::to_string(::getpid()) + ".tar";
-  std::FILE* f = std::fopen(file.c_str(), "wb");
-  if (f == nullptr) return 0;
-  if (size > 0) std::fwrite(data, 1, size, f);
-  std::fclose(f);
+  const std::filesystem::path file = sinforge::fuzz::write_input(data, size, "input.tar");
+  if (file.empty()) return 0;
   try {
     sinforge::read_tar(
         file, [](const std::string& name) { return name.ends_with(".json") || name.ends_with(".cls"); },

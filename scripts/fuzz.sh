@@ -15,7 +15,7 @@ bash scripts/install-deps.sh --with-fuzz >/dev/null
 BUILD_DIR="${SINFORGE_FUZZ_BUILD_DIR:-build-fuzz}"
 SECONDS_EACH="${SINFORGE_FUZZ_SECONDS:-60}"
 TARGETS=("$@")
-((${#TARGETS[@]})) || TARGETS=(pickle state_dict image_decode csv tar cue_conflict_name)
+((${#TARGETS[@]})) || TARGETS=(pickle state_dict image_decode csv tar cue_conflict_name settings style_bank preset)
 
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
