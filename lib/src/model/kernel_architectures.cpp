@@ -16,7 +16,8 @@
 namespace sinforge {
 namespace {
 
-std::vector<int> parse_arch_list(const std::string& text) {
+// Unused in a build without kernels (SINFORGE_WITH_CUDA=OFF), which -Werror would otherwise refuse.
+[[maybe_unused]] std::vector<int> parse_arch_list(const std::string& text) {
   std::vector<int> out;
   std::stringstream in(text);
   std::string item;
