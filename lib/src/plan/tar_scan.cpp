@@ -4,8 +4,10 @@
 #include <cctype>
 #include <fstream>
 #include <future>
+#include <iterator>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "sinforge/core/error.h"
 #include "sinforge/core/log.h"
@@ -80,9 +82,22 @@ std::vector<fs::path> top_level_tars(const fs::path& folder, bool* has_folders) 
   return tars;
 }
 
+// A list of tars is text: a NUL byte says the file is something else, most likely an image given by
+// mistake, which as a "list" would only name garbage tars that do not exist.
+void require_text(const fs::path& list, const std::string& text) {
+  if (text.find('\0') == std::string::npos) return;
+  throw UsageError(
+      "--content " + list.string() +
+      " must be a folder, a tar, a brace pattern of tars or a text file listing tars; this file " +
+      "holds binary data (an image? --content takes the folder above the images)");
+}
+
 std::vector<fs::path> listed_tars(const fs::path& list) {
-  std::ifstream in(list);
-  if (!in) throw UsageError("--content " + list.string() + ": cannot read the list of tars");
+  std::ifstream file(list, std::ios::binary);
+  if (!file) throw UsageError("--content " + list.string() + ": cannot read the list of tars");
+  const std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+  require_text(list, text);
+  std::istringstream in(text);
   std::vector<fs::path> tars;
   std::string line;
   while (std::getline(in, line)) {

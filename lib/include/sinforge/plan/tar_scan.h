@@ -28,7 +28,8 @@ bool names_tar_shards(const std::string& content);
 // The tars --content names, in order: a brace pattern (`train-{000000..001023}.tar`, `{a,b}`; a range keeps
 // its zero padding), a folder's top-level `.tar` files (sorted), a file listing one tar a line (relative to
 // the list's folder; blank lines and `#` comments ignored), or one `.tar` file. Throws UsageError when none
-// is named or a named tar does not exist (naming the first and how many).
+// is named, a named tar does not exist (naming the first and how many), or the list is no text (an image
+// given as --content: naming the file and what --content takes).
 std::vector<std::filesystem::path> expand_tar_spec(const std::string& content);
 
 // The class names of --classes FILE: line i names class i. Throws UsageError on an unreadable file, an empty
