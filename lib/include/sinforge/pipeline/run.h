@@ -13,6 +13,7 @@
 #include "sinforge/model/session.h"
 #include "sinforge/output/webdataset.h"
 #include "sinforge/pipeline/size_batcher.h"
+#include "sinforge/plan/tar_scan.h"
 #include "sinforge/records/records.h"
 
 namespace sinforge {
@@ -60,6 +61,11 @@ void validate(const RunOptions& options);
 // only where allow_tars (run; preview reads folder trees).
 void validate_inputs(const RunOptions& options, bool allow_tars = false);
 void validate_recipe(const RunOptions& options);
+
+// The samples of the tar shards --content names (names_tar_shards), classed by --classes when given: every
+// tar read to its end, tars in parallel; for the webdataset layout without samples that share a key
+// (leave_out_shared_keys); the count and each problem logged.
+TarScan scan_content_tars(const RunOptions& options);
 
 // The session (session.h) the options ask for: device, precision, threads.
 SessionOptions session_options(const RunOptions& options);
