@@ -422,11 +422,9 @@ TarScan scan_content_tars(const RunOptions& o) {
   return scan;
 }
 
-void validate_inputs(const RunOptions& o, bool allow_tars) {
+void validate_inputs(const RunOptions& o) {
   if (o.content_dir.empty()) throw UsageError("--content is required");
   if (names_tar_shards(o.content_dir.string())) {
-    if (!allow_tars)
-      throw UsageError("--content " + o.content_dir.string() + " names tar shards, which only run reads");
     expand_tar_spec(o.content_dir.string());  // every named tar exists
   } else if (!o.classes_file.empty()) {
     throw UsageError("--classes names the classes of tar shards' .cls members; --content is a folder tree");
@@ -451,7 +449,7 @@ void validate_recipe(const RunOptions& o) {
 }
 
 void validate(const RunOptions& o) {
-  validate_inputs(o, /*allow_tars=*/true);
+  validate_inputs(o);
   validate_out_dir(o);
   if (o.num_styles < 1) throw UsageError("--num-styles must be at least 1");
   if (!o.pairs_file.empty()) {
