@@ -90,6 +90,10 @@ nlohmann::json summary_json(const RunOptions& o, const RunSummary& s, const nloh
                    {"images_in_full_batches", s.batching.images_in_full_batches},
                    {"fill", s.batching.fill()}};
   j["settings"] = recipe_settings(o);
+  // What chose each content's paintings: the seed's draw, or the --pairs map (its file and digest).
+  j["settings"]["pairing"] = o.pairs_file.empty() ? "seed" : "pairs";
+  if (!o.pairs_file.empty())
+    j["settings"]["pairs"] = {{"file", o.pairs_file.string()}, {"digest", settings.value("pairs", "")}};
   j["settings"]["content"] = o.content_dir.string();
   j["settings"]["styles"] = o.styles_dir.string();
   j["settings"]["out"] = o.out_dir.string();
