@@ -88,7 +88,6 @@ TarSamples tar_samples_below(const fs::path& out) {
         [&](const std::string& member, const std::string& data) {
           std::string key, ext;
           if (!split_member_name(member, key, ext)) key = member;
-          samples.tar_of.emplace(key, name);
           if (!samples.members[key].emplace(ext, data).second) samples.repeated.push_back(key);
         });
   }

@@ -40,7 +40,6 @@ void write_tar(const std::filesystem::path& file,
 // sample in two tars, or twice in one).
 struct TarSamples {
   std::map<std::string, std::map<std::string, std::string>> members;  // key -> extension -> bytes
-  std::map<std::string, std::string> tar_of;                          // key -> the tar's file name
   std::vector<std::string> repeated;
 };
 TarSamples tar_samples_below(const std::filesystem::path& out);
