@@ -21,6 +21,7 @@ int preview_command(int argc, char** argv) {
   // clang-format off
   cli.add_options()
       ("out", "the sheet to write: .jpg, .jpeg or .png", cxxopts::value<std::string>())
+      ("classes", "tar shards: FILE naming the .cls class numbers, line i for class i (as for run: it names the samples the pairing hashes)", cxxopts::value<std::string>())
       ("n", "rows: content images sampled (by --seed)", cxxopts::value<int>()->default_value("8"))
       ("tile-height", "height of every tile in pixels", cxxopts::value<int>()->default_value("256"));
   // clang-format on
@@ -29,6 +30,7 @@ int preview_command(int argc, char** argv) {
 
   PreviewOptions p;
   p.run = read_shared_run_flags(r);
+  if (r.count("classes") != 0) p.run.classes_file = r["classes"].as<std::string>();
   p.out_file = required_path(r, "out");
   const int n = r["n"].as<int>();
   if (n < 1) throw UsageError("-n must be at least 1");

@@ -1,7 +1,8 @@
 // --pairs from the outside: a run's manifest fed back gives the same files and bytes; a hand-written map is
 // honoured exactly (the listed pairs, each as a run pairing every content with every painting writes it,
 // and nothing for unlisted contents; k in the webdataset samples); unknown paths, a missing file and
-// --num-styles with it fail before any work; a rerun with another map into the same --out is refused.
+// --num-styles with it fail before any work; a rerun with another map into the same --out is refused; the
+// run's summary names the map as what fixed the pairing.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -55,6 +56,17 @@ TEST_F(PairsCli, AManifestFedBackGivesTheSameOutputs) {
     ASSERT_EQ(expected.size(), 5u * styles);
     EXPECT_EQ(testing::output_bytes_below(again), expected) << styles << " styles";
     EXPECT_EQ(manifest_pairs(again), manifest_pairs(first)) << styles << " styles";
+    // The summary says what fixed the pairing: the map (as the settings file records it), not the seed.
+    const auto summary = [](const fs::path& out) {
+      return nlohmann::json::parse(testing::read_bytes(summary_path(out, ShardId{})))["settings"];
+    };
+    EXPECT_EQ(summary(first)["pairing"], "seed");
+    EXPECT_FALSE(summary(first).contains("pairs"));
+    const nlohmann::json recorded =
+        nlohmann::json::parse(testing::read_bytes(again / "sinforge.settings.json"));
+    EXPECT_EQ(summary(again)["pairing"], "pairs");
+    EXPECT_EQ(summary(again)["pairs"]["file"], manifest_path(first, ShardId{}).string());
+    EXPECT_EQ(summary(again)["pairs"]["digest"], recorded["pairs"]);
   }
 }
 

@@ -1,5 +1,5 @@
 // `sinforge preview`: the sheet's geometry, its result tiles against what `sinforge run` writes, clamping
-// of -n, determinism, and bad flags failing before any work.
+// of -n, determinism, tar shards as --content, and bad flags failing before any work.
 #include "sinforge/tools/preview.h"
 
 #include <gtest/gtest.h>
@@ -49,9 +49,8 @@ int painting_tile_width(const std::string& painting) {
 
 class Preview : public ::testing::Test {
  protected:
-  static std::string common() {
-    return " --content " + quote(testing::samples_dir() / "content") + " --styles " +
-           quote(testing::samples_dir() / "styles") +
+  static std::string common(const fs::path& content = testing::samples_dir() / "content") {
+    return " --content " + quote(content) + " --styles " + quote(testing::samples_dir() / "styles") +
            " --content-size 40 --crop 32 --style-size 48 --seed 7 --device cpu --log-level warn --vgg " +
            quote(testing::demo_weights().vgg) + " --decoder " + quote(testing::demo_weights().decoder);
   }
@@ -168,6 +167,42 @@ TEST_F(Preview, SamplesAreDeterministicAndNClamps) {
     EXPECT_EQ(rows_b[i].content, rows_a[i].content) << "a smaller -n must be a prefix of the same sample";
     EXPECT_EQ(rows_b[i].painting, rows_a[i].painting);
   }
+}
+
+// Tar shards preview as the folder they extract to (the same rows, the same sheet) and pair as the run from
+// those tars pairs.
+TEST_F(Preview, TarShardsPreviewAsTheirExtractedFolderAndPairAsTheRun) {
+  std::vector<std::pair<std::string, std::string>> members;
+  fs::create_directories(tmp_ / "extracted" / "0");
+  for (const auto& e : fs::directory_iterator(testing::samples_dir() / "content")) {
+    fs::copy_file(e.path(), tmp_ / "extracted" / "0" / e.path().filename());
+    members.emplace_back(e.path().filename().string(), testing::read_bytes(e.path()));
+    members.emplace_back(e.path().stem().string() + ".cls", "0");
+  }
+  testing::write_tar(tmp_ / "shard.tar", members);
+  const std::string sheet = " -n 3 --tile-height 32 --out ";
+  const auto from_tar = testing::run_command(quote(testing::cli()) + " preview" + common(tmp_ / "shard.tar") +
+                                             sheet + quote(tmp_ / "tar.png"));
+  ASSERT_EQ(from_tar.exit_code, 0) << from_tar.output;
+  const auto from_folder = testing::run_command(
+      quote(testing::cli()) + " preview" + common(tmp_ / "extracted") + sheet + quote(tmp_ / "folder.png"));
+  ASSERT_EQ(from_folder.exit_code, 0) << from_folder.output;
+  const std::vector<Row> rows = rows_of(from_tar.output), folder_rows = rows_of(from_folder.output);
+  ASSERT_EQ(rows.size(), 3u) << from_tar.output;
+  ASSERT_EQ(folder_rows.size(), rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(rows[i].content, folder_rows[i].content);
+    EXPECT_EQ(rows[i].painting, folder_rows[i].painting);
+  }
+  EXPECT_TRUE(testing::read_bytes(tmp_ / "tar.png") == testing::read_bytes(tmp_ / "folder.png"))
+      << "the sheets differ";
+  const fs::path out = tmp_ / "run";
+  const auto run = testing::run_command(quote(testing::cli()) + " run" + common(tmp_ / "shard.tar") +
+                                        " --out " + quote(out));
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  std::map<std::string, std::string> painting_of;
+  for (const ManifestEntry& e : read_manifests(out)) painting_of[e.content] = e.painting;
+  for (const Row& row : rows) EXPECT_EQ(row.painting, painting_of[row.content]) << row.content;
 }
 
 TEST_F(Preview, BadFlagsFailBeforeAnyWork) {

@@ -191,9 +191,14 @@ TEST_F(TarInputCli, BadSpecsFailBeforeAnyWork) {
   auto run = sinforge(tar_args((shards() / "tars" / "part-{0..3}.tar").string(), out));
   EXPECT_EQ(run.exit_code, 2) << run.output;
   EXPECT_NE(run.output.find("2 of 4 tars do not exist"), std::string::npos) << run.output;
-  run = sinforge(tar_args((shards() / "tars").string(), out) + " --output-layout webdataset");
+  // An image given as --content is no list of tars: said before anything is read as one.
+  const fs::path photo = tmp_ / "photo.jpg";
+  fs::copy_file(testing::samples_dir() / "content" / "astronaut.jpg", photo);
+  run = sinforge(run_args(photo, out));
   EXPECT_EQ(run.exit_code, 2) << run.output;
-  EXPECT_NE(run.output.find("not yet supported"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("--content " + photo.string() + " must be a folder, a tar, a brace pattern"),
+            std::string::npos)
+      << run.output;
   run = sinforge(run_args(shards() / "extracted", out) + " --classes " + quote(shards() / "classes.txt"));
   EXPECT_EQ(run.exit_code, 2) << run.output;
   EXPECT_NE(run.output.find("--classes names the classes of tar shards"), std::string::npos) << run.output;

@@ -36,23 +36,13 @@ using testing::wait_for;
 
 // Every sample of every tar at the top of out: key -> image bytes; a key seen twice fails the test.
 std::map<std::string, std::string> samples_in(const fs::path& out) {
+  const testing::TarSamples tars = testing::tar_samples_below(out);
+  for (const std::string& key : tars.repeated) ADD_FAILURE() << key << " in two tars";
   std::map<std::string, std::string> images;
-  std::map<std::string, int> members;
-  for (const auto& e : fs::directory_iterator(out)) {
-    const std::string name = e.path().filename().string();
-    if (!name.ends_with(".tar") || name.starts_with(".")) continue;
-    read_tar(
-        e.path(), [](const std::string& n) { return n.ends_with(".jpg"); },
-        [&](const std::string& n, const std::string& data) {
-          std::string key, ext;
-          EXPECT_TRUE(split_member_name(n, key, ext)) << n;
-          ++members[key];
-          if (ext == "jpg") {
-            EXPECT_TRUE(images.emplace(key, data).second) << key << " in two tars";
-          }
-        });
+  for (const auto& [key, members] : tars.members) {
+    EXPECT_EQ(members.size(), 3u) << key << ": members";
+    if (members.count("jpg") != 0) images.emplace(key, members.at("jpg"));
   }
-  for (const auto& [key, n] : members) EXPECT_EQ(n, 3) << key << ": members";
   return images;
 }
 

@@ -35,6 +35,30 @@ TEST(WebDataset, KeysHoldNoDotOrSlashAndStayUniqueForPathsThatLookAlike) {
   }
 }
 
+TEST(WebDataset, TarSamplesKeepTheirInputKeyFollowedByTheNamesEscapedRest) {
+  PlannedContent one{"0/n01_10026.JPEG", {0}, {"0/n01_10026.JPEG"}, "a.tar:n01_10026.JPEG", "n01_10026"};
+  EXPECT_EQ(output_key(one, 0), "n01_10026") << "one style: the input's key alone";
+  PlannedContent several{"cls/d/x.jpg",
+                         {0, 1},
+                         {"cls/d/x-stylized-a_b.jpg", "cls/d/x.jpg-stylized-c.d-2.jpg"},
+                         "a.tar:d/x.jpg",
+                         "d/x"};
+  EXPECT_EQ(output_key(several, 0), "d/x-stylized-a__b") << "the key kept, '/' and all; the rest escaped";
+  EXPECT_EQ(output_key(several, 1), "d/x_djpg-stylized-c_dd-2");
+  PlannedContent file{"cls/x.jpg", {0}, {"cls/x.jpg"}, "", ""};
+  EXPECT_EQ(output_key(file, 0), sample_key("cls/x.jpg")) << "a file: the planned path's key";
+
+  // A key that another key plus a style's suffix spells is refused, naming both.
+  PlannedContent a{"0/x.jpg", {0, 1}, {"0/x-stylized-p.jpg", "0/x-stylized-q.jpg"}, "t.tar:x.jpg", "x"};
+  EXPECT_NO_THROW(check_unique_keys({a, several}));
+  const std::string error = testing::error_of<UsageError>([&] {
+    check_unique_keys({a, {"1/y.jpg", {0}, {"1/y.jpg"}, "t.tar:y.jpg", "x-stylized-p"}});
+  });
+  EXPECT_NE(error.find("t.tar:x.jpg and t.tar:y.jpg would both write the key 'x-stylized-p'"),
+            std::string::npos)
+      << error;
+}
+
 TEST(WebDataset, TarSizesParseDecimalAndBinaryUnits) {
   EXPECT_EQ(parse_byte_size("1G"), 1000000000u);
   EXPECT_EQ(parse_byte_size("1GB"), 1000000000u);

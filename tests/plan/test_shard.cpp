@@ -90,7 +90,7 @@ TEST_F(ShardEnv, AutoWithoutAnEngineFailsNamingBoth) {
 TEST(Shard, ShardsCoverEveryImageExactlyOnceAndBalance) {
   std::vector<PlannedContent> planned;
   for (int i = 0; i < 3000; ++i) {
-    planned.push_back({"n" + std::to_string(i % 17) + "/img_" + std::to_string(i) + ".JPEG", {}, {}, {}});
+    planned.push_back({"n" + std::to_string(i % 17) + "/img_" + std::to_string(i) + ".JPEG", {}, {}, {}, {}});
   }
   std::map<std::string, int> seen;
   for (size_t k = 0; k < 3; ++k) {

@@ -73,6 +73,17 @@ TEST_F(TarScanTest, AFolderTreeOfImagesIsNoTarSpecAndAMixedFolderIsRefused) {
             std::string::npos);
 }
 
+TEST_F(TarScanTest, AnImageFileIsRefusedAsAListOfTarsNamingTheFile) {
+  const fs::path photo = tmp_ / "photo.jpg";
+  fs::copy_file(testing::samples_dir() / "content" / "astronaut.jpg", photo);
+  ASSERT_TRUE(names_tar_shards(photo.string())) << "a file: a tar or a list of tars";
+  const std::string error = testing::error_of<UsageError>([&] { expand_tar_spec(photo.string()); });
+  EXPECT_NE(error.find("--content " + photo.string() + " must be a folder, a tar, a brace pattern of tars " +
+                       "or a text file listing tars"),
+            std::string::npos)
+      << error;
+}
+
 TEST_F(TarScanTest, SamplesFollowWebDatasetsKeyRuleAndTheirClass) {
   const fs::path a = tmp_ / "a.tar", b = tmp_ / "b.tar";
   write_tar(a, {{"k1.jpg", "J1"},

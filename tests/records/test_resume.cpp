@@ -24,8 +24,8 @@ TEST(Resume, RemovesOnlyThisShardsTemporaries) {
        {"d/.mine.jpg.tmp-1-0", "d/.other.jpg.tmp-2-5", "d/mine.jpg.keep", ".top.jpg.tmp-3-1"}) {
     std::ofstream(tmp / name) << "x";
   }
-  const std::vector<PlannedContent> planned = {{"d/mine.jpg", {0}, {"d/mine.jpg"}, {}},
-                                               {"top.jpg", {0}, {"top.jpg"}, {}}};
+  const std::vector<PlannedContent> planned = {{"d/mine.jpg", {0}, {"d/mine.jpg"}, {}, {}},
+                                               {"top.jpg", {0}, {"top.jpg"}, {}, {}}};
   EXPECT_EQ(remove_stale_temporaries(tmp.path(), planned), 2u);
   EXPECT_FALSE(fs::exists(tmp / "d/.mine.jpg.tmp-1-0"));
   EXPECT_FALSE(fs::exists(tmp / ".top.jpg.tmp-3-1"));
@@ -80,11 +80,11 @@ TEST(Resume, ReplaysTheJournal) {
     earlier.record_skip({"content", "bad.png", "not an image"});
   }
   const std::vector<fs::path> paintings = {"p0.jpg", "p1.jpg"};
-  const std::vector<PlannedContent> planned = {{"a.png", {0}, {"a.png"}, {}},
-                                               {"b.png", {1}, {"b.png"}, {}},
-                                               {"bad.png", {0}, {"bad.png"}, {}},
-                                               {"c.png", {0, 1}, {"c-1.png", "c-2.png"}, {}},
-                                               {"d.png", {0}, {"d.png"}, {}}};
+  const std::vector<PlannedContent> planned = {{"a.png", {0}, {"a.png"}, {}, {}},
+                                               {"b.png", {1}, {"b.png"}, {}, {}},
+                                               {"bad.png", {0}, {"bad.png"}, {}, {}},
+                                               {"c.png", {0, 1}, {"c-1.png", "c-2.png"}, {}, {}},
+                                               {"d.png", {0}, {"d.png"}, {}, {}}};
   const Journal journal = read_journal(out);
   EXPECT_EQ(journal.recorded_outputs.size(), 1u);
   ResumeResult r;

@@ -11,6 +11,7 @@
 
 #include "sinforge/core/atomic_file.h"
 #include "sinforge/output/tar_file.h"
+#include "sinforge/output/webdataset.h"
 #include "sinforge/records/records.h"
 #include "sinforge/weights/weights.h"
 #include "support/test_util.h"
@@ -75,6 +76,22 @@ void write_tar(const fs::path& file, const std::vector<std::pair<std::string, st
   for (const auto& [name, data] : members)
     tar.add(name, std::span(reinterpret_cast<const uint8_t*>(data.data()), data.size()));
   tar.commit();
+}
+
+TarSamples tar_samples_below(const fs::path& out) {
+  TarSamples samples;
+  for (const auto& e : fs::directory_iterator(out)) {
+    const std::string name = e.path().filename().string();
+    if (!e.is_regular_file() || !name.ends_with(".tar") || name.starts_with(".")) continue;
+    read_tar(
+        e.path(), [](const std::string&) { return true; },
+        [&](const std::string& member, const std::string& data) {
+          std::string key, ext;
+          if (!split_member_name(member, key, ext)) key = member;
+          if (!samples.members[key].emplace(ext, data).second) samples.repeated.push_back(key);
+        });
+  }
+  return samples;
 }
 
 size_t temporaries_below(const fs::path& root) {

@@ -35,6 +35,15 @@ std::set<ManifestPair> manifest_pairs(const std::filesystem::path& out);
 void write_tar(const std::filesystem::path& file,
                const std::vector<std::pair<std::string, std::string>>& members);
 
+// Every member of the committed tars at the top of out (a webdataset-layout run's; temporaries left out), by
+// WebDataset's key and extension. repeated lists each key met a second time with one extension (the same
+// sample in two tars, or twice in one).
+struct TarSamples {
+  std::map<std::string, std::map<std::string, std::string>> members;  // key -> extension -> bytes
+  std::vector<std::string> repeated;
+};
+TarSamples tar_samples_below(const std::filesystem::path& out);
+
 // How many temporaries of atomic writes (atomic_file.h) lie below root: a clean stop leaves none.
 size_t temporaries_below(const std::filesystem::path& root);
 

@@ -73,7 +73,7 @@ void TarSink::append(const OutputSample& sample, const std::vector<uint8_t>& ima
                                           tar_file_name(options_.prefix, options_.shard, next_number_));
     }
     fail_if_fault_injected(open_->final_path());
-    const std::string key = sample_key(sample.entry.output);
+    const std::string& key = sample.key;
     const std::optional<size_t> cls = class_index(options_.classes, sample.entry.content);
     if (!cls) throw std::runtime_error(sample.entry.content + ": content image outside every class folder");
     open_->add(key + (options_.format == ImageFormat::kPng ? ".png" : ".jpg"), image);

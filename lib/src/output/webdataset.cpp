@@ -4,8 +4,11 @@
 #include <cctype>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <span>
+#include <stdexcept>
+#include <tuple>
 
 #include "sinforge/core/atomic_file.h"
 #include "sinforge/core/error.h"
@@ -33,6 +36,41 @@ bool split_tar_name(const std::string& name, std::string& prefix, std::string& s
   shard = stem.substr(middle + 1, last - middle - 1);
   number = stem.substr(last + 1);
   return all_digits(shard) && all_digits(number) && number.size() >= 6;
+}
+
+// sample_key's escape: letters, digits and '-' stay, '/' "_s", '.' "_d", '_' "__", any other byte "_xHH".
+std::string escape_key_text(const std::string& text) {
+  std::string key;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) != 0 || c == '-') {
+      key += c;
+    } else if (c == '/') {
+      key += "_s";
+    } else if (c == '.') {
+      key += "_d";
+    } else if (c == '_') {
+      key += "__";
+    } else {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%02x", u);
+      key += std::string("_x") + hex;
+    }
+  }
+  return key;
+}
+
+// What output's name adds to the content's: the output's file name without its extension, less the content
+// name's part before its first dot (the last component of the sample's key, which holds no dot).
+std::string name_added(const fs::path& content, const fs::path& output) {
+  const std::string content_name = content.filename().string();
+  const std::string base = content_name.substr(0, content_name.find('.'));
+  fs::path stem = output.filename();
+  stem.replace_extension();
+  const std::string name = stem.string();
+  if (!name.starts_with(base))
+    throw std::logic_error(str_cat("output ", output.string(), " is not named after ", content.string()));
+  return name.substr(base.size());
 }
 
 }  // namespace
@@ -82,24 +120,42 @@ uint64_t parse_byte_size(const std::string& text) {
 std::string sample_key(const fs::path& planned_output) {
   fs::path stem = planned_output;
   stem.replace_extension();
-  std::string key;
-  for (const char c : stem.generic_string()) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) != 0 || c == '-') {
-      key += c;
-    } else if (c == '/') {
-      key += "_s";
-    } else if (c == '.') {
-      key += "_d";
-    } else if (c == '_') {
-      key += "__";
-    } else {
-      char hex[4];
-      std::snprintf(hex, sizeof hex, "%02x", u);
-      key += std::string("_x") + hex;
+  return escape_key_text(stem.generic_string());
+}
+
+std::string output_key(const PlannedContent& planned, size_t k) {
+  const fs::path& output = planned.outputs.at(k);
+  if (planned.key.empty()) return sample_key(output);
+  return planned.key + escape_key_text(name_added(planned.relative, output));
+}
+
+void check_unique_keys(const std::vector<PlannedContent>& planned) {
+  // By hash, then the keys of equal hashes compared: a million contents' keys held at once would cost far
+  // more memory than their hashes.
+  struct Keyed {
+    size_t hash;
+    size_t content;
+    size_t k;
+  };
+  std::vector<Keyed> keyed;
+  for (size_t c = 0; c < planned.size(); ++c) {
+    for (size_t k = 0; k < planned[c].outputs.size(); ++k)
+      keyed.push_back({std::hash<std::string>{}(output_key(planned[c], k)), c, k});
+  }
+  // In the plan's order within one hash, so that the message names the earlier content first.
+  std::sort(keyed.begin(), keyed.end(), [](const Keyed& a, const Keyed& b) {
+    return std::tie(a.hash, a.content, a.k) < std::tie(b.hash, b.content, b.k);
+  });
+  for (size_t i = 0; i < keyed.size(); ++i) {
+    for (size_t j = i + 1; j < keyed.size() && keyed[j].hash == keyed[i].hash; ++j) {
+      const std::string key = output_key(planned[keyed[i].content], keyed[i].k);
+      if (key != output_key(planned[keyed[j].content], keyed[j].k)) continue;
+      throw UsageError(str_cat("--output-layout webdataset keeps the input keys, but ",
+                               record_path(planned[keyed[i].content]).string(), " and ",
+                               record_path(planned[keyed[j].content]).string(), " would both write the key '",
+                               key, "': rename one, or use --output-layout folder"));
     }
   }
-  return key;
 }
 
 std::vector<std::string> class_names(const std::vector<fs::path>& contents) {

@@ -90,6 +90,10 @@ nlohmann::json summary_json(const RunOptions& o, const RunSummary& s, const nloh
                    {"images_in_full_batches", s.batching.images_in_full_batches},
                    {"fill", s.batching.fill()}};
   j["settings"] = recipe_settings(o);
+  // What chose each content's paintings: the seed's draw, or the --pairs map (its file and digest).
+  j["settings"]["pairing"] = o.pairs_file.empty() ? "seed" : "pairs";
+  if (!o.pairs_file.empty())
+    j["settings"]["pairs"] = {{"file", o.pairs_file.string()}, {"digest", settings.value("pairs", "")}};
   j["settings"]["content"] = o.content_dir.string();
   j["settings"]["styles"] = o.styles_dir.string();
   j["settings"]["out"] = o.out_dir.string();
@@ -228,19 +232,6 @@ struct RunInputs {
   std::vector<SkippedInput> special_files;
 };
 
-// The samples of --content tar shards, read to their ends (tars in parallel), their relative paths as the
-// content list.
-TarScan scan_content_tars(const RunOptions& o) {
-  std::optional<std::vector<std::string>> classes;
-  if (!o.classes_file.empty()) classes = read_class_names(o.classes_file);
-  ThreadPool pool(worker_count(o.threads));
-  TarScan scan = scan_tars(expand_tar_spec(o.content_dir.string()), o.extensions, classes, pool);
-  log::info(str_cat("--content: ", scan.samples.size(), " samples in ", scan.tars.size(), " tars",
-                    scan.problems.empty() ? "" : str_cat(", ", scan.problems.size(), " problems")));
-  for (const TarProblem& p : scan.problems) log::warn(str_cat("content skipped: ", p.where, ": ", p.reason));
-  return scan;
-}
-
 RunInputs load_run_inputs(const RunOptions& o) {
   ScanResult styles = scan_tree(o.styles_dir, o.extensions);
   RunInputs in{load_encoder_weights(o.vgg),
@@ -319,13 +310,15 @@ std::vector<PlannedContent> plan_contents(const RunOptions& o, const RunInputs& 
   return planned;
 }
 
-// Each planned sample of a tar shard named by "<tar>:<member>" in messages and the skipped record.
+// Each planned sample of a tar shard named by "<tar>:<member>" in messages and the skipped record, and
+// given its key, which the webdataset layout keeps. Over the whole plan: check_unique_keys needs every key.
 void name_tar_sources(const TarScan& scan, std::vector<PlannedContent>& planned) {
   std::map<std::string, const TarSample*> sample_of;
   for (const TarSample& s : scan.samples) sample_of.emplace(s.relative.generic_string(), &s);
   for (PlannedContent& p : planned) {
     const TarSample& s = *sample_of.at(p.relative.generic_string());
     p.source = tar_member_label(scan.tars[s.tar], s.member);
+    p.key = s.key;
   }
 }
 
@@ -421,11 +414,21 @@ size_t stylize_remaining(const RunOptions& o, const RunInputs& in, OutputSetup& 
 
 }  // namespace
 
-void validate_inputs(const RunOptions& o, bool allow_tars) {
+TarScan scan_content_tars(const RunOptions& o) {
+  std::optional<std::vector<std::string>> classes;
+  if (!o.classes_file.empty()) classes = read_class_names(o.classes_file);
+  ThreadPool pool(worker_count(o.threads));
+  TarScan scan = scan_tars(expand_tar_spec(o.content_dir.string()), o.extensions, classes, pool);
+  if (o.layout == OutputLayout::kWebDataset) leave_out_shared_keys(scan);  // its outputs keep the keys
+  log::info(str_cat("--content: ", scan.samples.size(), " samples in ", scan.tars.size(), " tars",
+                    scan.problems.empty() ? "" : str_cat(", ", scan.problems.size(), " problems")));
+  for (const TarProblem& p : scan.problems) log::warn(str_cat("content skipped: ", p.where, ": ", p.reason));
+  return scan;
+}
+
+void validate_inputs(const RunOptions& o) {
   if (o.content_dir.empty()) throw UsageError("--content is required");
   if (names_tar_shards(o.content_dir.string())) {
-    if (!allow_tars)
-      throw UsageError("--content " + o.content_dir.string() + " names tar shards, which only run reads");
     expand_tar_spec(o.content_dir.string());  // every named tar exists
   } else if (!o.classes_file.empty()) {
     throw UsageError("--classes names the classes of tar shards' .cls members; --content is a folder tree");
@@ -450,12 +453,7 @@ void validate_recipe(const RunOptions& o) {
 }
 
 void validate(const RunOptions& o) {
-  validate_inputs(o, /*allow_tars=*/true);
-  if (o.layout == OutputLayout::kWebDataset && names_tar_shards(o.content_dir.string())) {
-    throw UsageError(
-        "--output-layout webdataset from tar shards is not yet supported (it is to keep the input keys); "
-        "use --output-layout folder");
-  }
+  validate_inputs(o);
   validate_out_dir(o);
   if (o.num_styles < 1) throw UsageError("--num-styles must be at least 1");
   if (!o.pairs_file.empty()) {
@@ -503,9 +501,11 @@ RunSummary run_stylize(const RunOptions& o) {
   std::vector<SkippedInput> skipped_paintings;
   const StyleBank bank = encode_paintings(o, in, session.network(), decoders, skipped_paintings, summary);
   const double styles_seconds = seconds_since(styles_start);
-  // The plan covers every content image (names depend on the whole list), then keeps this shard's.
-  std::vector<PlannedContent> planned = select_shard(plan_contents(o, in, bank.paintings), o.shard);
-  if (in.tars) name_tar_sources(*in.tars, planned);
+  // The plan covers every content image (names and keys depend on the whole list), then keeps this shard's.
+  std::vector<PlannedContent> all_planned = plan_contents(o, in, bank.paintings);
+  if (in.tars) name_tar_sources(*in.tars, all_planned);
+  if (in.tars && o.layout == OutputLayout::kWebDataset) check_unique_keys(all_planned);
+  std::vector<PlannedContent> planned = select_shard(std::move(all_planned), o.shard);
 
   Journal journal = prepare_out_dir(o, in, planned);
   RunRecorder recorder(o.out_dir, o.shard, o.layout == OutputLayout::kWebDataset);

@@ -18,6 +18,7 @@
 #include "sinforge/image/image_io.h"
 #include "sinforge/image/tensor_image.h"
 #include "sinforge/model/device_memory.h"
+#include "sinforge/output/webdataset.h"
 #include "sinforge/pipeline/ordered_loader.h"
 #include "sinforge/pipeline/size_batcher.h"
 
@@ -172,7 +173,8 @@ class Pipeline {
       OutputSample sample{
           {p.relative.generic_string(), bank_.paintings[p.paintings[out.style]].generic_string(),
            p.outputs[out.style].generic_string(), results[b].cols, results[b].rows, ""},
-          out.style};
+          out.style,
+          output_key(p, out.style)};
       sink_.write(std::move(sample), std::move(results[b]));
     }
   }

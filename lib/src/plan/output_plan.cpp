@@ -49,6 +49,7 @@ std::vector<PlannedContent> plan_outputs(const std::vector<std::filesystem::path
         rel,
         pick_paintings(settings.seed, rel.generic_string(), paintings.size(), settings.num_styles),
         {},
+        {},
         {}};
     name_outputs(p, labels, settings.num_styles > 1, settings.png, taken);
     planned.push_back(std::move(p));
@@ -69,7 +70,7 @@ std::vector<PlannedContent> plan_listed_outputs(const std::vector<std::filesyste
   for (const std::filesystem::path& rel : contents) {
     const auto listed = pairs.paintings_of.find(rel.generic_string());
     if (listed == pairs.paintings_of.end()) continue;  // not listed: not stylized
-    PlannedContent p{rel, {}, {}, {}};
+    PlannedContent p{rel, {}, {}, {}, {}};
     for (const std::string& painting : listed->second) {
       const auto found = index_of.find(painting);
       if (found != index_of.end()) {

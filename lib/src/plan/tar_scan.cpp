@@ -4,8 +4,11 @@
 #include <cctype>
 #include <fstream>
 #include <future>
+#include <iterator>
 #include <map>
 #include <set>
+#include <sstream>
+#include <tuple>
 
 #include "sinforge/core/error.h"
 #include "sinforge/core/log.h"
@@ -80,9 +83,22 @@ std::vector<fs::path> top_level_tars(const fs::path& folder, bool* has_folders) 
   return tars;
 }
 
+// A list of tars is text: a NUL byte says the file is something else, most likely an image given by
+// mistake, which as a "list" would only name garbage tars that do not exist.
+void require_text(const fs::path& list, const std::string& text) {
+  if (text.find('\0') == std::string::npos) return;
+  throw UsageError(
+      "--content " + list.string() +
+      " must be a folder, a tar, a brace pattern of tars or a text file listing tars; this file " +
+      "holds binary data (an image? --content takes the folder above the images)");
+}
+
 std::vector<fs::path> listed_tars(const fs::path& list) {
-  std::ifstream in(list);
-  if (!in) throw UsageError("--content " + list.string() + ": cannot read the list of tars");
+  std::ifstream file(list, std::ios::binary);
+  if (!file) throw UsageError("--content " + list.string() + ": cannot read the list of tars");
+  const std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+  require_text(list, text);
+  std::istringstream in(text);
   std::vector<fs::path> tars;
   std::string line;
   while (std::getline(in, line)) {
@@ -264,13 +280,36 @@ TarScan scan_tars(const std::vector<fs::path>& tars, const std::vector<std::stri
             {where, str_cat("the same sample (", relative.generic_string(), ") as ", it->second)});
         continue;
       }
-      scan.samples.push_back({relative, t, g.image, ordinal++});
+      scan.samples.push_back({relative, g.key, t, g.image, ordinal++});
     }
   }
   std::sort(scan.samples.begin(), scan.samples.end(), [](const TarSample& a, const TarSample& b) {
     return a.relative.generic_string() < b.relative.generic_string();
   });
   return scan;
+}
+
+void leave_out_shared_keys(TarScan& scan) {
+  std::vector<size_t> in_tar_order(scan.samples.size());
+  for (size_t i = 0; i < in_tar_order.size(); ++i) in_tar_order[i] = i;
+  std::sort(in_tar_order.begin(), in_tar_order.end(), [&](size_t a, size_t b) {
+    return std::tie(scan.samples[a].tar, scan.samples[a].ordinal) <
+           std::tie(scan.samples[b].tar, scan.samples[b].ordinal);
+  });
+  const auto label = [&](const TarSample& s) { return tar_member_label(scan.tars[s.tar], s.member); };
+  std::map<std::string, size_t> first_of;  // key -> the sample that has it
+  std::vector<bool> shared(scan.samples.size(), false);
+  for (const size_t i : in_tar_order) {
+    const auto [it, fresh] = first_of.emplace(scan.samples[i].key, i);
+    if (fresh) continue;
+    shared[i] = true;
+    scan.problems.push_back({label(scan.samples[i]), "the same key as " + label(scan.samples[it->second])});
+  }
+  std::vector<TarSample> kept;
+  for (size_t i = 0; i < scan.samples.size(); ++i) {
+    if (!shared[i]) kept.push_back(std::move(scan.samples[i]));
+  }
+  scan.samples = std::move(kept);
 }
 
 }  // namespace sinforge

@@ -102,8 +102,8 @@ ResumeResult resume_tar_plan(const std::vector<PlannedContent>& planned, const J
       continue;
     }
     std::vector<fs::path> done;
-    for (const fs::path& output : p.outputs) {
-      if (journal.recorded_outputs.count(sample_key(output)) != 0) done.push_back(output);
+    for (size_t k = 0; k < p.outputs.size(); ++k) {
+      if (journal.recorded_outputs.count(output_key(p, k)) != 0) done.push_back(p.outputs[k]);
     }
     if (done.size() == p.outputs.size()) {
       ++result.contents_done;

@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <map>
 #include <optional>
+#include <span>
 #include <thread>
 
 #include "sinforge/core/atomic_file.h"
@@ -16,9 +18,11 @@
 #include "sinforge/image/image_io.h"
 #include "sinforge/image/recipe.h"
 #include "sinforge/image/resize.h"
+#include "sinforge/image/tar_source.h"
 #include "sinforge/image/tensor_image.h"
 #include "sinforge/plan/pairing.h"
 #include "sinforge/plan/scan.h"
+#include "sinforge/plan/tar_scan.h"
 #include "sinforge/weights/weights.h"
 
 namespace sinforge {
@@ -44,15 +48,49 @@ cv::Mat scale_to_height(const cv::Mat& rgb, int height) {
   return resize_pillow(rgb, width, height, ResampleFilter::kBilinear);
 }
 
+// The content images as the run lists them: a folder tree's scan, or the samples of tar shards by the paths
+// they would extract to (which pairing hashes, as the run does), with the tars they are read from.
+struct PreviewContents {
+  std::vector<fs::path> relative;
+  std::optional<TarScan> tars;
+  std::map<fs::path, const TarSample*> sample_of;  // tars: each relative path's sample
+};
+
+PreviewContents scan_contents(const RunOptions& o) {
+  PreviewContents c;
+  if (!names_tar_shards(o.content_dir.string())) {
+    c.relative = scan_images(o.content_dir, o.extensions);
+    return c;
+  }
+  c.tars = scan_content_tars(o);
+  for (const TarSample& s : c.tars->samples) {
+    c.relative.push_back(s.relative);
+    c.sample_of.emplace(s.relative, &s);
+  }
+  return c;
+}
+
+// A content image's pixels: its file, or its member streamed from its tar up to it (a preview reads a few
+// samples, so a tar is read from its start for each rather than all of them in one pass).
+cv::Mat read_content(const RunOptions& o, const PreviewContents& contents, const fs::path& content) {
+  if (!contents.tars) return read_image(o.content_dir / content);
+  const TarSample& s = *contents.sample_of.at(content);
+  TarContentSource source({contents.tars->tars[s.tar]}, {{0, s.member}});
+  const std::string bytes = source.read(0);
+  return decode_image(std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()),
+                      tar_member_label(contents.tars->tars[s.tar], s.member));
+}
+
 // One row's three images, or empty with the reason logged. The recipes are the run's own (content_recipe,
 // style_recipe: crop, filter, the final shrink) and so is the painting's decode (reduced as the style bank
 // decodes it), so that the result is what the run writes.
-std::optional<std::array<cv::Mat, 3>> stylize_sample(const RunOptions& o, const fs::path& content,
-                                                     const fs::path& painting, const StyleNetwork& net) {
+std::optional<std::array<cv::Mat, 3>> stylize_sample(const RunOptions& o, const PreviewContents& contents,
+                                                     const fs::path& content, const fs::path& painting,
+                                                     const StyleNetwork& net) {
   try {
     const ContentRecipe content_rules = content_recipe(o);
     const StyleRecipe style_rules = style_recipe(o);
-    const cv::Mat image = prepare_content(read_image(o.content_dir / content), content_rules);
+    const cv::Mat image = prepare_content(read_content(o, contents, content), content_rules);
     const cv::Mat style = prepare_style(
         read_image_reduced(o.styles_dir / painting, style_decode_min_side(style_rules)), style_rules);
     for (const auto& [mat, path] : {std::pair{&image, content}, std::pair{&style, painting}}) {
@@ -144,9 +182,10 @@ std::vector<PreviewRow> run_preview(const PreviewOptions& p) {
   const RunOptions& o = p.run;
   const EncoderWeights encoder_weights = load_encoder_weights(o.vgg);
   const DecoderWeights decoder_weights = load_decoder_weights(o.decoder);
-  const std::vector<fs::path> contents = scan_images(o.content_dir, o.extensions);
+  const PreviewContents contents = scan_contents(o);
   const std::vector<fs::path> paintings = paintings_for_pairing(o, scan_images(o.styles_dir, o.extensions));
-  if (contents.empty()) throw UsageError("--content " + o.content_dir.string() + ": no images found");
+  if (contents.relative.empty())
+    throw UsageError("--content " + o.content_dir.string() + ": no images found");
   if (paintings.empty()) {
     throw UsageError(
         "--styles " + o.styles_dir.string() + ": no images found" +
@@ -158,12 +197,12 @@ std::vector<PreviewRow> run_preview(const PreviewOptions& p) {
 
   std::vector<PreviewRow> drawn;
   std::vector<std::array<cv::Mat, 3>> rows;
-  for (const fs::path& content : sample_order(contents, o.seed)) {
+  for (const fs::path& content : sample_order(contents.relative, o.seed)) {
     if (rows.size() == p.samples) break;
     // The run's pairing (pairing.h), one style per image.
     const fs::path& painting =
         paintings[pick_paintings(o.seed, content.generic_string(), paintings.size(), 1)[0]];
-    if (auto row = stylize_sample(o, content, painting, net)) {
+    if (auto row = stylize_sample(o, contents, content, painting, net)) {
       rows.push_back(std::move(*row));
       drawn.push_back({content, painting});
     }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 
 #include <opencv2/core.hpp>
 
@@ -12,11 +13,13 @@
 
 namespace sinforge {
 
-// One result: its manifest row (content, painting, planned output path relative to --out, size) and which
-// of the content's --num-styles paintings made it.
+// One result: its manifest row (content, painting, planned output path relative to --out, size), which
+// of the content's --num-styles paintings made it, and its key in the webdataset layout (webdataset.h
+// output_key).
 struct OutputSample {
   ManifestEntry entry;
   size_t style = 0;
+  std::string key;
 };
 
 class OutputSink {

@@ -6,10 +6,12 @@
 //   <out>/classes.txt                 the class names, one per line: line i is class index i
 //
 // Each sample is three consecutive members with one key: <key>.<jpg|png> (the image), <key>.cls (the class
-// index as decimal text) and <key>.json (content, painting, seed, alpha, k, width, height). The key is the
-// sample's planned folder-layout path without its extension, escaped so that it holds neither '.' nor '/':
-// unique (the planned paths are), stable across reruns and shards (it depends on the plan, not on arrival
-// order) and readable.
+// index as decimal text) and <key>.json (content, painting, seed, alpha, k, width, height). From a folder
+// tree the key is the sample's planned folder-layout path without its extension, escaped so that it holds
+// neither '.' nor '/': unique (the planned paths are), stable across reruns and shards (it depends on the
+// plan, not on arrival order) and readable. From --content tar shards the key is the input sample's own
+// key, followed by what the planned name adds to the content's name (with several styles
+// "-stylized-<label>"), escaped the same way: a sample keeps its key from the input to the output.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +21,7 @@
 #include <vector>
 
 #include "sinforge/output/tar_file.h"
+#include "sinforge/plan/output_plan.h"
 
 namespace sinforge {
 
@@ -39,6 +42,16 @@ bool webdataset_available();
 // '/' becomes "_s", '.' "_d", '_' "__" and any other byte "_xHH". Injective, so unique paths give unique
 // keys.
 std::string sample_key(const std::filesystem::path& planned_output);
+
+// The key of planned.outputs[k] in the tars: sample_key of the planned path for a file of a folder tree; for
+// a sample of --content tar shards (planned.key set) that key, then the escaped rest of the output's name
+// after the content's name ("" with one style, "-stylized-<label>" with several).
+std::string output_key(const PlannedContent& planned, size_t k);
+
+// Throws UsageError naming the two contents when two planned outputs would get one key (output_key): only
+// possible from tar shards, whose keys are the input's (the same key in two tars under two classes, or a key
+// that another key plus a style's suffix spells). Called on the whole plan, before any work.
+void check_unique_keys(const std::vector<PlannedContent>& planned);
 
 // The class names of a content list: the sorted distinct top-level folders, as torchvision's ImageFolder
 // numbers the classes of a tree (sorted folder names, index = position).

@@ -13,6 +13,7 @@
 #include "sinforge/model/session.h"
 #include "sinforge/output/webdataset.h"
 #include "sinforge/pipeline/size_batcher.h"
+#include "sinforge/plan/tar_scan.h"
 #include "sinforge/records/records.h"
 
 namespace sinforge {
@@ -55,11 +56,16 @@ struct RunOptions {
 
 // Every check that can be made before work starts; throws UsageError naming the flag.
 void validate(const RunOptions& options);
-// The parts of validate that the commands reading run's flags (preview) share: --content, --styles and
-// --extensions; the recipe's --alpha, --content-size, --style-size and --crop. --content may name tar shards
-// only where allow_tars (run; preview reads folder trees).
-void validate_inputs(const RunOptions& options, bool allow_tars = false);
+// The parts of validate that the commands reading run's flags (preview) share: --content (a folder tree or
+// tar shards), --classes, --styles and --extensions; the recipe's --alpha, --content-size, --style-size and
+// --crop.
+void validate_inputs(const RunOptions& options);
 void validate_recipe(const RunOptions& options);
+
+// The samples of the tar shards --content names (names_tar_shards), classed by --classes when given: every
+// tar read to its end, tars in parallel; for the webdataset layout without samples that share a key
+// (leave_out_shared_keys); the count and each problem logged.
+TarScan scan_content_tars(const RunOptions& options);
 
 // The session (session.h) the options ask for: device, precision, threads.
 SessionOptions session_options(const RunOptions& options);

@@ -18,6 +18,9 @@ struct PlannedContent {
   // --content tar shards: "<tar>:<member>", what messages and the skipped record name the input by (the
   // relative path stays the sample's identity for pairing, names and the manifest); empty for a file.
   std::string source;
+  // --content tar shards: the sample's key in its tar, which the webdataset layout keeps (webdataset.h
+  // output_key); empty for a file.
+  std::string key;
 };
 
 // What the skipped record names p by: its source, else its relative path.

@@ -28,7 +28,8 @@ bool names_tar_shards(const std::string& content);
 // The tars --content names, in order: a brace pattern (`train-{000000..001023}.tar`, `{a,b}`; a range keeps
 // its zero padding), a folder's top-level `.tar` files (sorted), a file listing one tar a line (relative to
 // the list's folder; blank lines and `#` comments ignored), or one `.tar` file. Throws UsageError when none
-// is named or a named tar does not exist (naming the first and how many).
+// is named, a named tar does not exist (naming the first and how many), or the list is no text (an image
+// given as --content: naming the file and what --content takes).
 std::vector<std::filesystem::path> expand_tar_spec(const std::string& content);
 
 // The class names of --classes FILE: line i names class i. Throws UsageError on an unreadable file, an empty
@@ -37,6 +38,7 @@ std::vector<std::string> read_class_names(const std::filesystem::path& file);
 
 struct TarSample {
   std::filesystem::path relative;  // <class>/<key>.<ext>: what a folder scan would list
+  std::string key;                 // the sample's key in its tar
   size_t tar = 0;                  // index into the tars
   std::string member;              // the image member's name in its tar
   size_t ordinal = 0;              // the image's place among its tar's images: the decode's order
@@ -59,6 +61,11 @@ struct TarScan {
 // class of classes), or whose path another sample already has, is reported and left out.
 TarScan scan_tars(const std::vector<std::filesystem::path>& tars, const std::vector<std::string>& extensions,
                   const std::optional<std::vector<std::string>>& classes, ThreadPool& pool);
+
+// For the webdataset layout, which keeps the input keys: of samples sharing a key (one key in two tars under
+// two classes, or with two image extensions), the first in the tars' order stays; the others are reported
+// in problems ("the same key as <tar>:<member>") and left out, as the scan leaves out a repeated path.
+void leave_out_shared_keys(TarScan& scan);
 
 // "<tar>:<member>": how records and messages name a member.
 std::string tar_member_label(const std::filesystem::path& tar, const std::string& member);

@@ -4,7 +4,8 @@
 // and the pairing are the run's, so a result equals what `sinforge run` with the same seed and recipe
 // writes for that image (while every painting is readable: the run pairs over the readable paintings that
 // --style-min-size keeps, the preview over the scanned ones that it keeps by their headers, to avoid
-// encoding them all).
+// encoding them all). --content may name tar shards, as for the run: the samples are sampled and paired by
+// the paths they would extract to, as the run pairs them.
 #pragma once
 
 #include <array>
@@ -29,7 +30,7 @@ struct PreviewOptions {
 };
 
 struct PreviewRow {
-  std::filesystem::path content;   // relative to the content folder
+  std::filesystem::path content;   // relative to the content folder (tar shards: the sample's path)
   std::filesystem::path painting;  // relative to the styles folder
 };
 
