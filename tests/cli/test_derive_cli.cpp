@@ -139,6 +139,7 @@ TEST_F(DeriveCli, ManipulationsAreWithinOneLevelOfTheReference) {
       {"low-pass", "--levels 0,1,3,10"},
       {"high-pass", "--levels inf,3,0.4"},
       {"phase-noise", "--levels 0,90,180"},
+      {"power-equalise", ""},
   };
   for (const auto& [variant, levels] : cases) {
     const fs::path out = tmp_ / variant;
@@ -245,6 +246,9 @@ TEST_F(DeriveCli, AWrongFlagFailsBeforeAnyWork) {
       "--variant rotation --crop 4",
       "--variant phase-noise --crop 223",  // its spectrum splits around the DC term of an even side
       "--variant phase-noise --levels 200",
+      "--variant rotation --spectrum /dev/null",  // power equalisation's flag
+      "--variant power-equalise --spectrum /no/such/file.npy",
+      "--variant power-equalise --levels flat",
       "--variant rotation --no-such-flag",
   };
   for (const std::string& args : wrong) {
@@ -272,6 +276,26 @@ TEST_F(DeriveCli, ShardsAreDisjointAndTogetherOneRun) {
   EXPECT_EQ(seen.size(), testing::output_files_below(whole).size());
   EXPECT_EQ(testing::manifest_pairs(sharded), testing::manifest_pairs(whole));
   EXPECT_EQ(verify(sharded).exit_code, 0);
+}
+
+TEST_F(DeriveCli, PowerEqualisationReadsBackTheSpectrumItWrote) {
+  const fs::path few = few_contents(3);
+  const fs::path mean = tmp_ / "mean", reread = tmp_ / "reread";
+  ASSERT_EQ(testing::run_command(line(few, mean, "--variant power-equalise --format png")).exit_code, 0);
+  ASSERT_TRUE(fs::exists(mean / "sinforge.spectrum.npy"));
+  EXPECT_EQ(verify(mean).exit_code, 0);  // the spectrum is a record, not a stray
+  const fs::path copy = tmp_ / "spectrum.npy";
+  fs::copy_file(mean / "sinforge.spectrum.npy", copy);
+  const auto r = testing::run_command(
+      line(few, reread, "--variant power-equalise --format png --spectrum " + quote(copy)));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(testing::output_bytes_below(reread) == testing::output_bytes_below(mean));
+  // A spectrum of another size than the crop is refused before the output folder is touched.
+  const fs::path small = tmp_ / "small";
+  const auto wrong =
+      testing::run_command(line(few, small, "--variant power-equalise --crop 112 --spectrum " + quote(copy)));
+  EXPECT_EQ(wrong.exit_code, 2) << wrong.output;
+  EXPECT_FALSE(fs::exists(small));
 }
 
 TEST_F(DeriveCli, ARerunWithOtherSettingsIsRefused) {

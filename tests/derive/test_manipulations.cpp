@@ -110,6 +110,24 @@ TEST(Manipulations, PhaseNoiseKeepsTheAmplitudesAndTheMeanButMovesThePixels) {
   EXPECT_THROW(phase_noise(cv::Mat(31, 31, CV_64FC1), 30, d), std::invalid_argument);
 }
 
+TEST(Manipulations, EqualisingToTheImagesOwnSpectrumGivesItBack) {
+  const cv::Mat m = soft_pattern(24);
+  EXPECT_LT(cv::norm(equalise_power(m, amplitude_spectrum(m)), m, cv::NORM_INF), 1e-12);
+  // The centred spectrum: the DC term (the sum of the pixels) sits at (n/2, n/2).
+  EXPECT_NEAR(amplitude_spectrum(m).at<double>(12, 12), cv::sum(m)[0], 1e-9);
+}
+
+TEST(Manipulations, EqualisingTakesTheGivenAmplitudesAndKeepsThePhases) {
+  const cv::Mat a = soft_pattern(24);
+  cv::Mat b = soft_pattern(24);
+  cv::transpose(b, b);
+  const cv::Mat target = amplitude_spectrum(b);
+  const cv::Mat out = equalise_power(a, target);
+  EXPECT_LT(cv::norm(amplitude_spectrum(out), target, cv::NORM_INF), 1e-9);
+  EXPECT_GT(cv::norm(out, a, cv::NORM_INF), 1e-3);
+  EXPECT_THROW(equalise_power(a, cv::Mat::zeros(23, 24, CV_64FC1)), std::invalid_argument);
+}
+
 TEST(Manipulations, RotationIsCounterClockwiseAsNumpysRot90) {
   cv::Mat m = constant_grey(2, 0.0);
   m.at<double>(0, 1) = 1.0;                          // top right

@@ -116,12 +116,24 @@ def to_rgb8(grey: np.ndarray) -> np.ndarray:
     return np.dstack((byte, byte, byte))
 
 
+def amplitude(crop: np.ndarray) -> np.ndarray:
+    return np.abs(np.fft.fftshift(np.fft.fft2(skimage.color.rgb2gray(crop / 255.0))))
+
+
+MEAN_SPECTRUM = None  # power-equalise: set by main() from every content the manifest names
+
+
 def manipulated(crop: np.ndarray, variant: str, level: str, seed: int, rel: str) -> np.ndarray:
     if variant == "greyscale" and level == "cr":
         return crop
     grey = skimage.color.rgb2gray(crop / 255.0)
     if variant == "greyscale":
         return to_rgb8(grey)
+    if variant == "power-equalise":
+        if level == "original":
+            return to_rgb8(grey)
+        phase = np.angle(np.fft.fftshift(np.fft.fft2(grey)))
+        return to_rgb8(np.fft.ifft2(np.fft.ifftshift(MEAN_SPECTRUM * np.exp(1j * phase))).real)
     draws = Draws(seed, f"{rel}|{variant}|{level}|0")
     x = math.inf if level == "inf" else float(level)
     if variant == "contrast":
@@ -192,6 +204,15 @@ def main() -> int:
     for manifest in sorted(glob.glob(os.path.join(out_dir, "sinforge.manifest.*.csv"))):
         with open(manifest, newline="", encoding="utf-8") as f:
             rows.extend(csv.DictReader(f))
+    global MEAN_SPECTRUM
+    contents = sorted({row["content"] for row in rows})
+    MEAN_SPECTRUM = np.mean([amplitude(crop_of(os.path.join(content_dir, c))) for c in contents], axis=0)
+    spectrum_file = os.path.join(out_dir, "sinforge.spectrum.npy")
+    if os.path.exists(spectrum_file):
+        written = np.load(spectrum_file)
+        if written.shape != MEAN_SPECTRUM.shape or not np.allclose(written, MEAN_SPECTRUM, rtol=1e-9, atol=1e-9):
+            print("sinforge.spectrum.npy is not the mean amplitude spectrum of the contents")
+            return 1
     exact, worst, failed = 0, 0, False
     for row in rows:
         want, must_be_exact = expected(row, content_dir, seed, derange)

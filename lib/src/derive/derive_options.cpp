@@ -9,6 +9,7 @@
 #include "sinforge/core/log.h"
 #include "sinforge/core/thread_pool.h"
 #include "sinforge/image/recipe.h"
+#include "sinforge/weights/weights.h"
 
 namespace sinforge {
 namespace {
@@ -37,6 +38,7 @@ const std::vector<VariantInfo>& variants() {
        "salt-and-pepper",
        {"0", "0.1", "0.2", "0.35", "0.5", "0.65", "0.8", "0.95"}},
       {DeriveVariant::kPhaseNoise, "phase-noise", {"0", "30", "60", "90", "120", "150", "180"}},
+      {DeriveVariant::kPowerEqualise, "power-equalise", {"original", "equalised"}},
   };
   return all;
 }
@@ -124,6 +126,11 @@ double parse_level(DeriveVariant v, const std::string& level) {
     if (level == "bw") return 1;
     throw bad("cr (colour) or bw (grey)");
   }
+  if (v == DeriveVariant::kPowerEqualise) {
+    if (level == "original") return 0;
+    if (level == "equalised") return 1;
+    throw bad("original (grey) or equalised");
+  }
   double x = 0;
   const bool number = parse_number(level, x);
   switch (v) {
@@ -173,6 +180,10 @@ void validate(const DeriveOptions& o) {
   check_thread_flag(o.threads);
   if (o.variant == DeriveVariant::kScramble) validate_scramble(o);
   if (o.variant == DeriveVariant::kPatch) validate_patch(o);
+  if (!o.spectrum_file.empty() && o.variant != DeriveVariant::kPowerEqualise)
+    throw UsageError("--spectrum is for --variant power-equalise");
+  if (!o.spectrum_file.empty() && !fs::is_regular_file(o.spectrum_file))
+    throw UsageError(str_cat("--spectrum ", o.spectrum_file.string(), ": no such file"));
   if (o.variant == DeriveVariant::kPhaseNoise && o.crop % 2 != 0)
     throw UsageError("--variant phase-noise needs an even --crop: its spectrum is split around the DC term");
   if (is_manipulation(o.variant)) {
@@ -202,6 +213,10 @@ nlohmann::json derive_settings(const DeriveOptions& o) {
   }
   if (o.variant == DeriveVariant::kPatch) s["patch_sizes"] = o.patch_sizes;
   if (is_manipulation(o.variant)) s["levels"] = derive_levels(o);
+  // Another spectrum makes other images; the mean over --content is the contents' own (their list is
+  // not recorded, as run records no content list either).
+  if (o.variant == DeriveVariant::kPowerEqualise)
+    s["spectrum"] = o.spectrum_file.empty() ? "mean of --content" : "sha256:" + sha256_hex(o.spectrum_file);
   return s;
 }
 

@@ -75,7 +75,7 @@ std::vector<DerivedOutput> manipulation_outputs(const DerivedContent& c, const D
 }
 
 cv::Mat manipulated(const cv::Mat& crop, const DerivedOutput& d, const DeriveOptions& o,
-                    const std::string& relative) {
+                    const std::string& relative, const cv::Mat& mean_amplitude) {
   if (o.variant == DeriveVariant::kGreyscale && d.value == 0) return crop.clone();  // "cr": the colour crop
   const cv::Mat grey = grey_of(crop);
   DrawStream draws(o.seed, draw_key(relative, to_string(o.variant), d.level, 0));
@@ -92,6 +92,8 @@ cv::Mat manipulated(const cv::Mat& crop, const DerivedOutput& d, const DeriveOpt
       return grey_to_rgb8(low_pass(grey, d.value));
     case DeriveVariant::kHighPass:
       return grey_to_rgb8(high_pass(grey, d.value));
+    case DeriveVariant::kPowerEqualise:
+      return grey_to_rgb8(d.value == 0 ? grey : equalise_power(grey, mean_amplitude));
     case DeriveVariant::kPhaseNoise:
       return grey_to_rgb8(phase_noise(grey, d.value, draws));
     case DeriveVariant::kRotation:
@@ -137,7 +139,7 @@ std::vector<DerivedOutput> derived_outputs(const DerivedContent& c, const Derive
 }
 
 cv::Mat make_derived(const cv::Mat& crop, const DerivedOutput& d, const DeriveOptions& o,
-                     const std::string& relative) {
+                     const std::string& relative, const cv::Mat& mean_amplitude) {
   switch (d.kind) {
     case DerivedOutput::Kind::kOriginal:
       return crop;
@@ -146,7 +148,7 @@ cv::Mat make_derived(const cv::Mat& crop, const DerivedOutput& d, const DeriveOp
     case DerivedOutput::Kind::kPatch:
       return black_squares(crop, d.squares);
     case DerivedOutput::Kind::kManipulation:
-      return manipulated(crop, d, o, relative);
+      return manipulated(crop, d, o, relative, mean_amplitude);
   }
   return crop;
 }

@@ -12,6 +12,8 @@
 #include "sinforge/core/stop.h"
 #include "sinforge/core/thread_pool.h"
 #include "sinforge/derive/derive_plan.h"
+#include "sinforge/derive/manipulations.h"
+#include "sinforge/derive/spectrum_file.h"
 #include "sinforge/image/image_io.h"
 #include "sinforge/image/recipe.h"
 #include "sinforge/output/folder_sink.h"
@@ -77,7 +79,9 @@ void remove_stale_output_temporaries(const DeriveOptions& o, const std::vector<D
 // reads the journal and records the settings.
 Journal prepare_out_dir(const DeriveOptions& o, const DeriveInputs& in,
                         const std::vector<DerivedContent>& planned) {
-  remove_stale_record_temporaries(o.out_dir, o.shard, {});
+  // The spectrum file is written by every shard, like the style bank of run: its temporaries go by the
+  // same owner rule.
+  remove_stale_record_temporaries(o.out_dir, o.shard, o.out_dir / kSpectrumFileName);
   remove_stale_output_temporaries(o, planned);
   if (o.overwrite) {
     fs::remove(manifest_path(o.out_dir, o.shard));
@@ -136,7 +140,7 @@ struct DerivedImages {
 
 // Decode, crop, derive: one content's missing outputs. Only the file's own defects (DecodeError) make a
 // skip, which resume never retries; anything else stops the run, resumable.
-DerivedImages derive_one(const DeriveOptions& o, const RemainingContent& r) {
+DerivedImages derive_one(const DeriveOptions& o, const RemainingContent& r, const cv::Mat& mean_amplitude) {
   DerivedImages result;
   cv::Mat crop;
   try {
@@ -148,7 +152,7 @@ DerivedImages derive_one(const DeriveOptions& o, const RemainingContent& r) {
   const std::string relative = r.content->relative.generic_string();
   for (const DerivedOutput& d : derived_outputs(*r.content, o)) {
     if (r.existing.count(d.output) != 0) continue;
-    cv::Mat image = make_derived(crop, d, o, relative);
+    cv::Mat image = make_derived(crop, d, o, relative, mean_amplitude);
     result.outputs.emplace_back(
         ManifestEntry{relative, d.derivation, d.output.generic_string(), image.cols, image.rows, ""},
         std::move(image));
@@ -159,14 +163,14 @@ DerivedImages derive_one(const DeriveOptions& o, const RemainingContent& r) {
 // The contents left to do, decoded and derived on a pool in order, written through the sink; returns how
 // many were skipped.
 size_t derive_remaining(const DeriveOptions& o, const std::vector<RemainingContent>& remaining,
-                        RunRecorder& recorder, size_t& written) {
-  const size_t threads = worker_count(o.threads);
-  ThreadPool workers(threads);
+                        const cv::Mat& mean_amplitude, ThreadPool& workers, RunRecorder& recorder,
+                        size_t& written) {
+  const size_t threads = workers.size();
   OutputWriter writer(threads, o.format, o.quality);
   FolderSink sink(o.out_dir, writer, recorder);
   // Two contents ahead per thread: a patched content is 200 images, so the window bounds memory.
   OrderedLoader<DerivedImages> loader(workers, remaining.size(), threads * 2,
-                                      [&](size_t i) { return derive_one(o, remaining[i]); });
+                                      [&](size_t i) { return derive_one(o, remaining[i], mean_amplitude); });
   Progress progress(remaining.size(),
                     o.progress_interval > 0 ? progress_mode_for_stderr() : ProgressMode::kOff,
                     o.progress_interval);
@@ -192,6 +196,41 @@ size_t derive_remaining(const DeriveOptions& o, const std::vector<RemainingConte
   return skipped;
 }
 
+// --spectrum, read and checked before the output folder is touched.
+cv::Mat read_checked_spectrum(const DeriveOptions& o) {
+  cv::Mat spectrum = read_spectrum_file(o.spectrum_file);
+  if (spectrum.rows != o.crop || spectrum.cols != o.crop)
+    throw UsageError(str_cat("--spectrum ", o.spectrum_file.string(), " is ", spectrum.rows, "x",
+                             spectrum.cols, ", not the crop's ", o.crop, "x", o.crop));
+  return spectrum;
+}
+
+// Power equalisation's spectrum without --spectrum: the mean of every content's amplitude spectrum (every
+// shard's contents: each shard computes the same mean, summed in scan order), contents that cannot be
+// decoded left out.
+cv::Mat mean_amplitude_spectrum(const DeriveOptions& o, const std::vector<fs::path>& contents,
+                                ThreadPool& workers) {
+  OrderedLoader<cv::Mat> loader(workers, contents.size(), workers.size() * 2, [&](size_t i) {
+    try {
+      const cv::Mat crop =
+          prepare_content(read_image(o.content_dir / contents[i]), {o.content_size, o.crop, 0});
+      return amplitude_spectrum(grey_of(crop));
+    } catch (const DecodeError&) {
+      return cv::Mat();  // skipped, and recorded, when its turn comes
+    }
+  });
+  cv::Mat sum = cv::Mat::zeros(o.crop, o.crop, CV_64FC1), amplitude;
+  size_t count = 0;
+  while (loader.next(amplitude)) {
+    if (amplitude.empty()) continue;
+    sum += amplitude;
+    ++count;
+  }
+  if (count == 0) throw std::runtime_error("--content: no image could be decoded for the mean spectrum");
+  log::info(str_cat("power-equalise: the mean amplitude spectrum of ", count, " content images"));
+  return sum / static_cast<double>(count);
+}
+
 nlohmann::json summary_json(const DeriveOptions& o, const DeriveSummary& s, const nlohmann::json& settings) {
   nlohmann::json j;
   j["counts"] = {{"content_images", s.contents},
@@ -215,6 +254,8 @@ DeriveSummary run_derive(const DeriveOptions& o) {
   const auto start = Clock::now();
   validate(o);
   const DeriveInputs in = load_inputs(o);
+  cv::Mat mean_amplitude;  // power equalisation's spectrum
+  if (!o.spectrum_file.empty()) mean_amplitude = read_checked_spectrum(o);
   std::vector<DerivedContent> planned = plan_derived(in.contents, o);  // names depend on the whole list
   std::erase_if(planned, [&](const DerivedContent& c) { return !in_shard(c.relative, o.shard); });
   DeriveSummary summary;
@@ -237,8 +278,15 @@ DeriveSummary run_derive(const DeriveOptions& o) {
   if (resumed.done > 0)
     log::info(str_cat("resuming: ", resumed.done, " content images done by an earlier run, ",
                       resumed.remaining.size(), " to do"));
+  ThreadPool workers(worker_count(o.threads));
+  if (o.variant == DeriveVariant::kPowerEqualise && mean_amplitude.empty() && !resumed.remaining.empty())
+    mean_amplitude = mean_amplitude_spectrum(o, in.contents, workers);
+  // Recorded beside the outputs (verify counts it as a record), for --spectrum to read back.
+  if (!mean_amplitude.empty())
+    write_spectrum_file(o.out_dir / kSpectrumFileName, mean_amplitude, o.shard.label());
   try {
-    summary.skipped += derive_remaining(o, resumed.remaining, recorder, summary.written);
+    summary.skipped +=
+        derive_remaining(o, resumed.remaining, mean_amplitude, workers, recorder, summary.written);
   } catch (const std::exception& e) {
     throw std::runtime_error(str_cat(e.what(), "; the outputs written so far are kept and recorded: fix the ",
                                      "cause and run the same command again to resume"));

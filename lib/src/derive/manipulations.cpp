@@ -38,6 +38,23 @@ cv::Mat filter_pass(const cv::Mat& in, const std::vector<double>& w, bool vertic
   return out;
 }
 
+// fftshift of a spectrum of any size: the DC term to (rows / 2, cols / 2); inverse: ifftshift.
+cv::Mat shifted(const cv::Mat& m, bool inverse) {
+  cv::Mat out(m.size(), m.type());
+  const int dy = inverse ? (m.rows + 1) / 2 : m.rows / 2, dx = inverse ? (m.cols + 1) / 2 : m.cols / 2;
+  for (int y = 0; y < m.rows; ++y) {
+    const cv::Mat row = m.row(y);
+    for (int x = 0; x < m.cols; ++x) {
+      const int ty = (y + dy) % m.rows, tx = (x + dx) % m.cols;
+      if (m.type() == CV_64FC2)
+        out.at<cv::Vec2d>(ty, tx) = row.at<cv::Vec2d>(0, x);
+      else
+        out.at<double>(ty, tx) = row.at<double>(0, x);
+    }
+  }
+  return out;
+}
+
 cv::Mat clipped(cv::Mat m) {
   cv::min(m, 1.0, m);
   cv::max(m, 0.0, m);
@@ -141,6 +158,33 @@ cv::Mat phase_noise(const cv::Mat& grey, double width_degrees, DrawStream& draws
   // The full complex inverse and its real part (DFT_REAL_OUTPUT would trust the symmetry instead).
   cv::Mat complex, parts[2];
   cv::dft(spectrum, complex, cv::DFT_INVERSE | cv::DFT_SCALE);
+  cv::split(complex, parts);
+  return clipped(parts[0]);
+}
+
+cv::Mat amplitude_spectrum(const cv::Mat& grey) {
+  cv::Mat spectrum, parts[2], amplitude;
+  cv::dft(grey, spectrum, cv::DFT_COMPLEX_OUTPUT);
+  cv::split(shifted(spectrum, false), parts);
+  cv::magnitude(parts[0], parts[1], amplitude);
+  return amplitude;
+}
+
+cv::Mat equalise_power(const cv::Mat& grey, const cv::Mat& mean_amplitude) {
+  if (mean_amplitude.size() != grey.size() || mean_amplitude.type() != CV_64FC1)
+    throw std::invalid_argument("equalise_power: the mean amplitude spectrum must have the image's size");
+  cv::Mat spectrum;
+  cv::dft(grey, spectrum, cv::DFT_COMPLEX_OUTPUT);
+  spectrum = shifted(spectrum, false);
+  for (int y = 0; y < spectrum.rows; ++y) {
+    for (int x = 0; x < spectrum.cols; ++x) {
+      cv::Vec2d& c = spectrum.at<cv::Vec2d>(y, x);
+      const double phase = std::atan2(c[1], c[0]), amplitude = mean_amplitude.at<double>(y, x);
+      c = cv::Vec2d(amplitude * std::cos(phase), amplitude * std::sin(phase));
+    }
+  }
+  cv::Mat complex, parts[2];
+  cv::dft(shifted(spectrum, true), complex, cv::DFT_INVERSE | cv::DFT_SCALE);
   cv::split(complex, parts);
   return clipped(parts[0]);
 }

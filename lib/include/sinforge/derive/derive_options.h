@@ -25,7 +25,8 @@ enum class DeriveVariant {
   kHighPass,
   kRotation,
   kSaltAndPepper,
-  kPhaseNoise
+  kPhaseNoise,
+  kPowerEqualise
 };
 
 struct DeriveOptions {
@@ -38,8 +39,10 @@ struct DeriveOptions {
   std::vector<int> patch_sizes = {10, 20, 30, 40, 50, 60, 70};  // patch: square sides in pixels
   std::vector<std::string> levels;  // a manipulation's levels as given; empty: the published ones
   bool original = false;            // also write the crop itself
-  int content_size = 256;           // Resize(256): the shorter side
-  int crop = 224;                   // CenterCrop(224)
+  // power-equalise: the mean amplitude spectrum to use (spectrum_file.h); empty: the mean over --content
+  std::filesystem::path spectrum_file;
+  int content_size = 256;  // Resize(256): the shorter side
+  int crop = 224;          // CenterCrop(224)
   uint64_t seed = 0;
   ImageFormat format = ImageFormat::kJpeg;
   int quality = 75;
@@ -51,7 +54,7 @@ struct DeriveOptions {
 };
 
 // "scramble", "patch", "greyscale", "contrast", "uniform-noise", "low-pass", "high-pass", "rotation",
-// "salt-and-pepper", "phase-noise".
+// "salt-and-pepper", "phase-noise", "power-equalise".
 std::string to_string(DeriveVariant variant);
 // false on an unknown name.
 bool parse_derive_variant(const std::string& name, DeriveVariant& out);
@@ -63,7 +66,8 @@ bool is_manipulation(DeriveVariant variant);
 // The levels a manipulation runs: as given, else the published ones (docs/REFERENCE.md).
 std::vector<std::string> derive_levels(const DeriveOptions& options);
 // A level's value in the rule's own unit: contrast 0.1 (10 %), noise width, p, sigma (high-pass takes
-// "inf"), degrees; greyscale's "cr" (colour) and "bw" read as 0 and 1. Throws UsageError naming --levels
+// "inf"), degrees; greyscale's "cr" (colour) and "bw", power-equalise's "original" and "equalised" read as 0
+// and 1. Throws UsageError naming --levels
 // and the level on a value the rule does not take.
 double parse_level(DeriveVariant variant, const std::string& level);
 

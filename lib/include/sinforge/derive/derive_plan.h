@@ -53,8 +53,9 @@ std::vector<DerivedContent> plan_derived(const std::vector<std::filesystem::path
 std::vector<DerivedOutput> derived_outputs(const DerivedContent& content, const DeriveOptions& options);
 
 // The output image: the crop (RGB8, crop x crop) transformed as out says. seed and relative key the
-// noises' draws (draws.h: draw_key(relative, variant, level, 0)).
+// noises' draws (draws.h: draw_key(relative, variant, level, 0)); mean_amplitude is power equalisation's
+// spectrum (manipulations.h), unused by the other variants.
 cv::Mat make_derived(const cv::Mat& crop, const DerivedOutput& out, const DeriveOptions& options,
-                     const std::string& relative);
+                     const std::string& relative, const cv::Mat& mean_amplitude = {});
 
 }  // namespace sinforge

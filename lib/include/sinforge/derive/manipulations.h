@@ -43,6 +43,13 @@ cv::Mat high_pass(const cv::Mat& grey, double sigma);
 // 180, one draw each. The inverse DFT's real part, clipped. Requires an even square image.
 cv::Mat phase_noise(const cv::Mat& grey, double width_degrees, DrawStream& draws);
 
+// The amplitudes of the grey image's centred spectrum, |fftshift(fft2(grey))| (CV_64FC1, the same size): what
+// power equalisation averages over the input set.
+cv::Mat amplitude_spectrum(const cv::Mat& grey);
+// Power equalisation: the centred spectrum's amplitudes replaced by mean_amplitude (centred, the grey image's
+// size), its phases kept; the inverse's real part, clipped.
+cv::Mat equalise_power(const cv::Mat& grey, const cv::Mat& mean_amplitude);
+
 // The grey image turned counter-clockwise by degrees (0, 90, 180 or 270), as numpy's rot90.
 cv::Mat rotated(const cv::Mat& grey, int degrees);
 
