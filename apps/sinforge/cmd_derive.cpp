@@ -65,6 +65,7 @@ void refuse_foreign_flags(const cxxopts::ParseResult& r, DeriveVariant v) {
   refuse("patch-size", v == DeriveVariant::kPatch, "--variant patch");
   refuse("levels", is_manipulation(v), "the manipulations");
   refuse("spectrum", v == DeriveVariant::kPowerEqualise, "--variant power-equalise");
+  refuse("gamma-table", v == DeriveVariant::kFalseColour, "--variant false-colour");
 }
 
 DeriveOptions read_flags(const cxxopts::ParseResult& r) {
@@ -84,6 +85,7 @@ DeriveOptions read_flags(const cxxopts::ParseResult& r) {
   if (given(r, "levels", text)) o.levels = parse_text_list(text);
   o.original = r.count("original") != 0;
   if (r.count("spectrum") != 0) o.spectrum_file = r["spectrum"].as<std::string>();
+  if (r.count("gamma-table") != 0) o.gamma_table_file = r["gamma-table"].as<std::string>();
   given(r, "content-size", o.content_size);
   given(r, "crop", o.crop);
   given(r, "seed", o.seed);
@@ -115,13 +117,14 @@ int derive_command(int argc, char** argv) {
   cli.add_options()
       ("content", "folder tree of content images", cxxopts::value<std::string>())
       ("out", "output folder", cxxopts::value<std::string>())
-      ("variant", "scramble, patch, greyscale, contrast, uniform-noise, low-pass, high-pass, rotation, salt-and-pepper, phase-noise or power-equalise", cxxopts::value<std::string>())
+      ("variant", "scramble, patch, greyscale, contrast, uniform-noise, low-pass, high-pass, rotation, salt-and-pepper, phase-noise, power-equalise or false-colour", cxxopts::value<std::string>())
       ("grid", "scramble: blocks per side, G[,G...] (224/G px blocks)", cxxopts::value<std::string>()->default_value("8,7,4,2"))
       ("copies", "scramble: random block orders per grid", cxxopts::value<int>()->default_value("3"))
       ("derange", "scramble: never the identity order")
       ("patch-size", "patch: black squares' side in pixels, P[,P...]", cxxopts::value<std::string>()->default_value("10,20,30,40,50,60,70"))
       ("levels", "a manipulation's levels in its own unit, L[,L...] (contrast 0.1 = 10%; default: the published ones)", cxxopts::value<std::string>())
       ("spectrum", "power-equalise: the mean amplitude spectrum, a .npy file (default: the mean over --content, written to <out>/sinforge.spectrum.npy)", cxxopts::value<std::string>())
+      ("gamma-table", "false-colour: the monitor's gamma table, a .npy of 256 values (the published x_gamma_function.npy)", cxxopts::value<std::string>())
       ("original", "also write the crop itself")
       ("content-size", "shorter side after resizing (torchvision Resize)", cxxopts::value<int>()->default_value("256"))
       ("crop", "centre crop after resizing (torchvision CenterCrop)", cxxopts::value<int>()->default_value("224"))

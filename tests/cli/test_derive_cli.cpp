@@ -5,12 +5,14 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cmath>
 #include <map>
 #include <random>
 #include <set>
 #include <thread>
 
 #include "sinforge/core/atomic_file.h"
+#include "sinforge/derive/spectrum_file.h"
 #include "sinforge/image/image_io.h"
 #include "sinforge/records/records.h"
 #include "support/fixtures.h"
@@ -249,6 +251,8 @@ TEST_F(DeriveCli, AWrongFlagFailsBeforeAnyWork) {
       "--variant rotation --spectrum /dev/null",  // power equalisation's flag
       "--variant power-equalise --spectrum /no/such/file.npy",
       "--variant power-equalise --levels flat",
+      "--variant false-colour",  // the opponent level needs the monitor's gamma table
+      "--variant rotation --gamma-table /dev/null",
       "--variant rotation --no-such-flag",
   };
   for (const std::string& args : wrong) {
@@ -276,6 +280,20 @@ TEST_F(DeriveCli, ShardsAreDisjointAndTogetherOneRun) {
   EXPECT_EQ(seen.size(), testing::output_files_below(whole).size());
   EXPECT_EQ(testing::manifest_pairs(sharded), testing::manifest_pairs(whole));
   EXPECT_EQ(verify(sharded).exit_code, 0);
+}
+
+TEST_F(DeriveCli, FalseColourEqualsTheReferenceWithTheGivenGammaTable) {
+  const fs::path few = few_contents(2), out = tmp_ / "out", table = tmp_ / "gamma.npy";
+  cv::Mat gamma(1, 256, CV_64FC1);
+  for (int i = 0; i < 256; ++i) gamma.at<double>(0, i) = std::pow(i / 255.0, 2.2);
+  write_spectrum_file(table, gamma, "");
+  const auto r = testing::run_command(
+      line(few, out, "--variant false-colour --format png --gamma-table " + quote(table)));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto ref =
+      testing::run_reference("derive_reference.py", quote(few) + " " + quote(out) + " 0 0 " + quote(table));
+  EXPECT_EQ(ref.exit_code, 0) << ref.output;
+  EXPECT_EQ(testing::output_files_below(out).size(), 4u);  // true and opponent for 2 images
 }
 
 TEST_F(DeriveCli, PowerEqualisationReadsBackTheSpectrumItWrote) {

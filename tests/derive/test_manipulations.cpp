@@ -128,6 +128,24 @@ TEST(Manipulations, EqualisingTakesTheGivenAmplitudesAndKeepsThePhases) {
   EXPECT_THROW(equalise_power(a, cv::Mat::zeros(23, 24, CV_64FC1)), std::invalid_argument);
 }
 
+std::vector<double> linear_table(double scale) {
+  std::vector<double> t(256);
+  for (int i = 0; i < 256; ++i) t[static_cast<size_t>(i)] = std::min(1.0, i / scale);
+  return t;
+}
+
+TEST(Manipulations, FalseColourKeepsTheWhitePointAndNegatingTwiceComesBack) {
+  // The white point is mid grey on the monitor: byte 100 through a table where it reads 0.5.
+  const cv::Mat mid(2, 2, CV_8UC3, cv::Scalar(100, 100, 100));
+  EXPECT_EQ(cv::norm(false_colour(mid, linear_table(200)), mid, cv::NORM_INF), 0);
+  // Opponent colours: a reddish pixel turns greenish-blue, and back.
+  const cv::Mat red(1, 1, CV_8UC3, cv::Scalar(150, 90, 80));
+  const cv::Mat once = false_colour(red, linear_table(255)), twice = false_colour(once, linear_table(255));
+  EXPECT_LT(once.at<cv::Vec3b>(0, 0)[0], once.at<cv::Vec3b>(0, 0)[1]);
+  EXPECT_LE(cv::norm(twice, red, cv::NORM_INF), 2);
+  EXPECT_THROW(false_colour(red, std::vector<double>(255)), std::invalid_argument);
+}
+
 TEST(Manipulations, RotationIsCounterClockwiseAsNumpysRot90) {
   cv::Mat m = constant_grey(2, 0.0);
   m.at<double>(0, 1) = 1.0;                          // top right

@@ -23,6 +23,18 @@ TEST(SpectrumFile, WritesWhatItReadsBack) {
   EXPECT_EQ((bytes.size() - 15 * 8) % 64, 0u);
 }
 
+TEST(SpectrumFile, AOneDimensionalArrayReadsAsOneRow) {
+  testing::TempDir tmp;
+  const std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }\n";
+  std::string npy = std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(header.size()) + '\0' + header;
+  const double values[3] = {0.25, 0.5, 1.0};
+  npy.append(reinterpret_cast<const char*>(values), sizeof values);
+  testing::write_bytes(tmp / "gamma.npy", npy);
+  const cv::Mat table = read_npy_array(tmp / "gamma.npy", "--gamma-table");
+  ASSERT_EQ(table.size(), cv::Size(3, 1));
+  EXPECT_EQ(table.at<double>(0, 2), 1.0);
+}
+
 TEST(SpectrumFile, RefusesWhatIsNoTwoDimensionalFloat64Array) {
   testing::TempDir tmp;
   testing::write_bytes(tmp / "text.npy", "not numpy");

@@ -1,9 +1,9 @@
 """The derived sets of `sinforge derive`, made again from the published rules (docs/REFERENCE.md, "derive")
 with Pillow, numpy, SciPy and scikit-image, and compared with what sinforge wrote (PNG output).
 
-Usage: derive_reference.py CONTENT OUT SEED DERANGE
+Usage: derive_reference.py CONTENT OUT SEED DERANGE [GAMMA_TABLE]
   CONTENT  the --content folder; OUT the --out folder of a finished `sinforge derive --format png` run;
-  SEED     its --seed; DERANGE 1 when it ran with --derange.
+  SEED     its --seed; DERANGE 1 when it ran with --derange; GAMMA_TABLE its --gamma-table (false colour).
 For every manifest row the expected image is computed from the content image alone: Pillow's decode,
 torchvision's Resize(256) (Pillow bilinear) and CenterCrop(224) written out, then the row's rule. The block
 orders and the noises are drawn by the documented stream (SplitMix64 from the FNV-1a hash of the key).
@@ -121,11 +121,34 @@ def amplitude(crop: np.ndarray) -> np.ndarray:
 
 
 MEAN_SPECTRUM = None  # power-equalise: set by main() from every content the manifest names
+GAMMA_TABLE = None  # false-colour: the monitor's 256 outputs, from the command line
+
+# The published constants: monitor RGB to cone activations, the white point's activations, cone contrasts to
+# DKL (luminance, L-M, S).
+RGB_TO_CONES = np.array([[0.1619982647, 0.208049264, 0.0389347448],
+                         [0.0330275785, 0.2496504557, 0.0618343518],
+                         [0.0015524055, 0.0198861001, 0.1890224274]])
+WHITE_CONES = np.array([0.20449114, 0.17225619, 0.10523047])
+CONES_TO_DKL = np.array([[9.27590805, 9.27590805, 0],
+                         [7.86421647, -9.33587662, 0],
+                         [-3.39709047, -3.39709047, 12.16230246]])
+
+
+def false_colour(crop: np.ndarray) -> np.ndarray:
+    linear = GAMMA_TABLE[crop]  # H x W x 3
+    dkl = np.einsum("ij,klj->kli", CONES_TO_DKL, np.einsum("ij,klj->kli", RGB_TO_CONES, linear) - WHITE_CONES)
+    dkl[:, :, 1:] *= -1  # L-M and S negated
+    cones = np.einsum("ij,klj->kli", np.linalg.inv(CONES_TO_DKL), dkl) + WHITE_CONES
+    rgb = np.clip(np.einsum("ij,klj->kli", np.linalg.inv(RGB_TO_CONES), cones), 0, 1)
+    nearest = np.abs(rgb.reshape(-1, 1) - GAMMA_TABLE[None, :]).argmin(axis=1)  # first on a tie
+    return nearest.reshape(crop.shape).astype(np.uint8)
 
 
 def manipulated(crop: np.ndarray, variant: str, level: str, seed: int, rel: str) -> np.ndarray:
     if variant == "greyscale" and level == "cr":
         return crop
+    if variant == "false-colour":
+        return crop if level == "true" else false_colour(crop)
     grey = skimage.color.rgb2gray(crop / 255.0)
     if variant == "greyscale":
         return to_rgb8(grey)
@@ -199,12 +222,14 @@ def expected(row: dict, content_dir: str, seed: int, derange: bool) -> tuple[np.
 
 
 def main() -> int:
+    global MEAN_SPECTRUM, GAMMA_TABLE
     content_dir, out_dir, seed, derange = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1"
+    if len(sys.argv) > 5:
+        GAMMA_TABLE = np.load(sys.argv[5]).flatten()
     rows = []
     for manifest in sorted(glob.glob(os.path.join(out_dir, "sinforge.manifest.*.csv"))):
         with open(manifest, newline="", encoding="utf-8") as f:
             rows.extend(csv.DictReader(f))
-    global MEAN_SPECTRUM
     contents = sorted({row["content"] for row in rows})
     MEAN_SPECTRUM = np.mean([amplitude(crop_of(os.path.join(content_dir, c))) for c in contents], axis=0)
     spectrum_file = os.path.join(out_dir, "sinforge.spectrum.npy")

@@ -1,5 +1,6 @@
 #include "sinforge/derive/derive_options.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <set>
@@ -39,6 +40,7 @@ const std::vector<VariantInfo>& variants() {
        {"0", "0.1", "0.2", "0.35", "0.5", "0.65", "0.8", "0.95"}},
       {DeriveVariant::kPhaseNoise, "phase-noise", {"0", "30", "60", "90", "120", "150", "180"}},
       {DeriveVariant::kPowerEqualise, "power-equalise", {"original", "equalised"}},
+      {DeriveVariant::kFalseColour, "false-colour", {"true", "opponent"}},
   };
   return all;
 }
@@ -131,6 +133,11 @@ double parse_level(DeriveVariant v, const std::string& level) {
     if (level == "equalised") return 1;
     throw bad("original (grey) or equalised");
   }
+  if (v == DeriveVariant::kFalseColour) {
+    if (level == "true") return 0;
+    if (level == "opponent") return 1;
+    throw bad("true (the colour crop) or opponent");
+  }
   double x = 0;
   const bool number = parse_number(level, x);
   switch (v) {
@@ -184,6 +191,17 @@ void validate(const DeriveOptions& o) {
     throw UsageError("--spectrum is for --variant power-equalise");
   if (!o.spectrum_file.empty() && !fs::is_regular_file(o.spectrum_file))
     throw UsageError(str_cat("--spectrum ", o.spectrum_file.string(), ": no such file"));
+  if (!o.gamma_table_file.empty() && o.variant != DeriveVariant::kFalseColour)
+    throw UsageError("--gamma-table is for --variant false-colour");
+  if (!o.gamma_table_file.empty() && !fs::is_regular_file(o.gamma_table_file))
+    throw UsageError(str_cat("--gamma-table ", o.gamma_table_file.string(), ": no such file"));
+  if (o.variant == DeriveVariant::kFalseColour && o.gamma_table_file.empty()) {
+    const std::vector<std::string> levels = derive_levels(o);
+    if (std::find(levels.begin(), levels.end(), "opponent") != levels.end())
+      throw UsageError(
+          "--variant false-colour needs --gamma-table FILE.npy, the monitor's gamma table (the published "
+          "x_gamma_function.npy): sinforge does not ship that measurement");
+  }
   if (o.variant == DeriveVariant::kPhaseNoise && o.crop % 2 != 0)
     throw UsageError("--variant phase-noise needs an even --crop: its spectrum is split around the DC term");
   if (is_manipulation(o.variant)) {
@@ -217,6 +235,7 @@ nlohmann::json derive_settings(const DeriveOptions& o) {
   // not recorded, as run records no content list either).
   if (o.variant == DeriveVariant::kPowerEqualise)
     s["spectrum"] = o.spectrum_file.empty() ? "mean of --content" : "sha256:" + sha256_hex(o.spectrum_file);
+  if (!o.gamma_table_file.empty()) s["gamma_table"] = "sha256:" + sha256_hex(o.gamma_table_file);
   return s;
 }
 

@@ -75,8 +75,10 @@ std::vector<DerivedOutput> manipulation_outputs(const DerivedContent& c, const D
 }
 
 cv::Mat manipulated(const cv::Mat& crop, const DerivedOutput& d, const DeriveOptions& o,
-                    const std::string& relative, const cv::Mat& mean_amplitude) {
+                    const std::string& relative, const DeriveData& data) {
   if (o.variant == DeriveVariant::kGreyscale && d.value == 0) return crop.clone();  // "cr": the colour crop
+  if (o.variant == DeriveVariant::kFalseColour)  // in colour: "true" is the crop itself
+    return d.value == 0 ? crop.clone() : false_colour(crop, data.gamma_table);
   const cv::Mat grey = grey_of(crop);
   DrawStream draws(o.seed, draw_key(relative, to_string(o.variant), d.level, 0));
   switch (o.variant) {
@@ -93,7 +95,7 @@ cv::Mat manipulated(const cv::Mat& crop, const DerivedOutput& d, const DeriveOpt
     case DeriveVariant::kHighPass:
       return grey_to_rgb8(high_pass(grey, d.value));
     case DeriveVariant::kPowerEqualise:
-      return grey_to_rgb8(d.value == 0 ? grey : equalise_power(grey, mean_amplitude));
+      return grey_to_rgb8(d.value == 0 ? grey : equalise_power(grey, data.mean_amplitude));
     case DeriveVariant::kPhaseNoise:
       return grey_to_rgb8(phase_noise(grey, d.value, draws));
     case DeriveVariant::kRotation:
@@ -139,7 +141,7 @@ std::vector<DerivedOutput> derived_outputs(const DerivedContent& c, const Derive
 }
 
 cv::Mat make_derived(const cv::Mat& crop, const DerivedOutput& d, const DeriveOptions& o,
-                     const std::string& relative, const cv::Mat& mean_amplitude) {
+                     const std::string& relative, const DeriveData& data) {
   switch (d.kind) {
     case DerivedOutput::Kind::kOriginal:
       return crop;
@@ -148,7 +150,7 @@ cv::Mat make_derived(const cv::Mat& crop, const DerivedOutput& d, const DeriveOp
     case DerivedOutput::Kind::kPatch:
       return black_squares(crop, d.squares);
     case DerivedOutput::Kind::kManipulation:
-      return manipulated(crop, d, o, relative, mean_amplitude);
+      return manipulated(crop, d, o, relative, data);
   }
   return crop;
 }

@@ -140,7 +140,7 @@ struct DerivedImages {
 
 // Decode, crop, derive: one content's missing outputs. Only the file's own defects (DecodeError) make a
 // skip, which resume never retries; anything else stops the run, resumable.
-DerivedImages derive_one(const DeriveOptions& o, const RemainingContent& r, const cv::Mat& mean_amplitude) {
+DerivedImages derive_one(const DeriveOptions& o, const RemainingContent& r, const DeriveData& data) {
   DerivedImages result;
   cv::Mat crop;
   try {
@@ -152,7 +152,7 @@ DerivedImages derive_one(const DeriveOptions& o, const RemainingContent& r, cons
   const std::string relative = r.content->relative.generic_string();
   for (const DerivedOutput& d : derived_outputs(*r.content, o)) {
     if (r.existing.count(d.output) != 0) continue;
-    cv::Mat image = make_derived(crop, d, o, relative, mean_amplitude);
+    cv::Mat image = make_derived(crop, d, o, relative, data);
     result.outputs.emplace_back(
         ManifestEntry{relative, d.derivation, d.output.generic_string(), image.cols, image.rows, ""},
         std::move(image));
@@ -163,14 +163,13 @@ DerivedImages derive_one(const DeriveOptions& o, const RemainingContent& r, cons
 // The contents left to do, decoded and derived on a pool in order, written through the sink; returns how
 // many were skipped.
 size_t derive_remaining(const DeriveOptions& o, const std::vector<RemainingContent>& remaining,
-                        const cv::Mat& mean_amplitude, ThreadPool& workers, RunRecorder& recorder,
-                        size_t& written) {
+                        const DeriveData& data, ThreadPool& workers, RunRecorder& recorder, size_t& written) {
   const size_t threads = workers.size();
   OutputWriter writer(threads, o.format, o.quality);
   FolderSink sink(o.out_dir, writer, recorder);
   // Two contents ahead per thread: a patched content is 200 images, so the window bounds memory.
   OrderedLoader<DerivedImages> loader(workers, remaining.size(), threads * 2,
-                                      [&](size_t i) { return derive_one(o, remaining[i], mean_amplitude); });
+                                      [&](size_t i) { return derive_one(o, remaining[i], data); });
   Progress progress(remaining.size(),
                     o.progress_interval > 0 ? progress_mode_for_stderr() : ProgressMode::kOff,
                     o.progress_interval);
@@ -194,6 +193,15 @@ size_t derive_remaining(const DeriveOptions& o, const std::vector<RemainingConte
   progress.finish();
   written = sink.written();
   return skipped;
+}
+
+// --gamma-table, read and checked before the output folder is touched.
+std::vector<double> read_gamma_table(const DeriveOptions& o) {
+  const cv::Mat table = read_npy_array(o.gamma_table_file, "--gamma-table");
+  if (table.total() != 256)
+    throw UsageError(str_cat("--gamma-table ", o.gamma_table_file.string(), " holds ", table.total(),
+                             " values, not one per byte (256)"));
+  return std::vector<double>(table.begin<double>(), table.end<double>());
 }
 
 // --spectrum, read and checked before the output folder is touched.
@@ -254,8 +262,9 @@ DeriveSummary run_derive(const DeriveOptions& o) {
   const auto start = Clock::now();
   validate(o);
   const DeriveInputs in = load_inputs(o);
-  cv::Mat mean_amplitude;  // power equalisation's spectrum
-  if (!o.spectrum_file.empty()) mean_amplitude = read_checked_spectrum(o);
+  DeriveData data;
+  if (!o.spectrum_file.empty()) data.mean_amplitude = read_checked_spectrum(o);
+  if (!o.gamma_table_file.empty()) data.gamma_table = read_gamma_table(o);
   std::vector<DerivedContent> planned = plan_derived(in.contents, o);  // names depend on the whole list
   std::erase_if(planned, [&](const DerivedContent& c) { return !in_shard(c.relative, o.shard); });
   DeriveSummary summary;
@@ -279,14 +288,13 @@ DeriveSummary run_derive(const DeriveOptions& o) {
     log::info(str_cat("resuming: ", resumed.done, " content images done by an earlier run, ",
                       resumed.remaining.size(), " to do"));
   ThreadPool workers(worker_count(o.threads));
-  if (o.variant == DeriveVariant::kPowerEqualise && mean_amplitude.empty() && !resumed.remaining.empty())
-    mean_amplitude = mean_amplitude_spectrum(o, in.contents, workers);
+  if (o.variant == DeriveVariant::kPowerEqualise && data.mean_amplitude.empty() && !resumed.remaining.empty())
+    data.mean_amplitude = mean_amplitude_spectrum(o, in.contents, workers);
   // Recorded beside the outputs (verify counts it as a record), for --spectrum to read back.
-  if (!mean_amplitude.empty())
-    write_spectrum_file(o.out_dir / kSpectrumFileName, mean_amplitude, o.shard.label());
+  if (!data.mean_amplitude.empty())
+    write_spectrum_file(o.out_dir / kSpectrumFileName, data.mean_amplitude, o.shard.label());
   try {
-    summary.skipped +=
-        derive_remaining(o, resumed.remaining, mean_amplitude, workers, recorder, summary.written);
+    summary.skipped += derive_remaining(o, resumed.remaining, data, workers, recorder, summary.written);
   } catch (const std::exception& e) {
     throw std::runtime_error(str_cat(e.what(), "; the outputs written so far are kept and recorded: fix the ",
                                      "cause and run the same command again to resume"));

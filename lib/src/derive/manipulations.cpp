@@ -189,6 +189,49 @@ cv::Mat equalise_power(const cv::Mat& grey, const cv::Mat& mean_amplitude) {
   return clipped(parts[0]);
 }
 
+namespace {
+
+// RGB (monitor output) to cone activations (L, M, S), from the monitor's primaries and the 2-degree cone
+// fundamentals; the white point's activations; cone contrasts to DKL (luminance, L-M, S): the published
+// constants.
+const cv::Matx33d kRgbToCones(0.1619982647, 0.208049264, 0.0389347448, 0.0330275785, 0.2496504557,
+                              0.0618343518, 0.0015524055, 0.0198861001, 0.1890224274);
+const cv::Vec3d kWhiteCones(0.20449114, 0.17225619, 0.10523047);
+const cv::Matx33d kConesToDkl(9.27590805, 9.27590805, 0, 7.86421647, -9.33587662, 0, -3.39709047, -3.39709047,
+                              12.16230246);
+
+// The index of the entry nearest v (the first on a tie): a scan, since a measured table need not rise.
+int nearest_entry(const std::vector<double>& table, double v) {
+  int best = 0;
+  for (int i = 1; i < static_cast<int>(table.size()); ++i)
+    if (std::abs(table[static_cast<size_t>(i)] - v) < std::abs(table[static_cast<size_t>(best)] - v))
+      best = i;
+  return best;
+}
+
+}  // namespace
+
+cv::Mat false_colour(const cv::Mat& rgb8, const std::vector<double>& gamma_table) {
+  if (rgb8.type() != CV_8UC3 || gamma_table.size() != 256)
+    throw std::invalid_argument("false_colour: an RGB8 image and a gamma table of 256 entries are needed");
+  const cv::Matx33d cones_to_rgb = kRgbToCones.inv(), dkl_to_cones = kConesToDkl.inv();
+  cv::Mat out(rgb8.size(), CV_8UC3);
+  for (int y = 0; y < rgb8.rows; ++y) {
+    for (int x = 0; x < rgb8.cols; ++x) {
+      const cv::Vec3b p = rgb8.at<cv::Vec3b>(y, x);
+      const cv::Vec3d linear(gamma_table[p[0]], gamma_table[p[1]], gamma_table[p[2]]);
+      cv::Vec3d dkl = kConesToDkl * (kRgbToCones * linear - kWhiteCones);
+      dkl[1] = -dkl[1];  // L-M
+      dkl[2] = -dkl[2];  // S
+      const cv::Vec3d rgb = cones_to_rgb * (dkl_to_cones * dkl + kWhiteCones);
+      cv::Vec3b& o = out.at<cv::Vec3b>(y, x);
+      for (int c = 0; c < 3; ++c)
+        o[c] = static_cast<uint8_t>(nearest_entry(gamma_table, std::min(1.0, std::max(0.0, rgb[c]))));
+    }
+  }
+  return out;
+}
+
 cv::Mat rotated(const cv::Mat& grey, int degrees) {
   cv::Mat out;
   switch (degrees) {

@@ -37,11 +37,13 @@ void write_spectrum_file(const std::filesystem::path& file, const cv::Mat& spect
   write_file_atomic(file, bytes, owner);
 }
 
-cv::Mat read_spectrum_file(const std::filesystem::path& file) {
+cv::Mat read_spectrum_file(const std::filesystem::path& file) { return read_npy_array(file, "--spectrum"); }
+
+cv::Mat read_npy_array(const std::filesystem::path& file, const std::string& flag) {
   std::ifstream in(file, std::ios::binary);
   const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   const auto bad = [&](const std::string& why) {
-    return UsageError(str_cat("--spectrum ", file.string(), ": ", why));
+    return UsageError(str_cat(flag, " ", file.string(), ": ", why));
   };
   if (!in && bytes.empty()) throw bad("cannot be read");
   if (bytes.size() < 10 || bytes.compare(0, 6, std::string(kMagic, 6)) != 0 || bytes[6] != 1)
@@ -51,10 +53,12 @@ cv::Mat read_spectrum_file(const std::filesystem::path& file) {
   if (bytes.size() < 10 + length) throw bad("truncated header");
   const std::string header = bytes.substr(10, length);
   static const std::regex shape(
-      R"(\{'descr': '<f8', 'fortran_order': False, 'shape': \((\d+), (\d+)\), *\}\s*)");
+      R"(\{'descr': '<f8', 'fortran_order': False, 'shape': \((\d+),(?: (\d+))?\), *\}\s*)");
   std::smatch m;
-  if (!std::regex_match(header, m, shape)) throw bad("not a 2-D little-endian float64 array in C order");
-  const int rows = std::stoi(m[1]), cols = std::stoi(m[2]);
+  if (!std::regex_match(header, m, shape))
+    throw bad("not a 1-D or 2-D little-endian float64 array in C order");
+  // A 1-D array of n reads as one row of n.
+  const int rows = m[2].matched ? std::stoi(m[1]) : 1, cols = std::stoi(m[m[2].matched ? 2 : 1]);
   const size_t data = static_cast<size_t>(rows) * static_cast<size_t>(cols) * sizeof(double);
   if (bytes.size() != 10 + length + data) throw bad("its data does not have the header's shape");
   cv::Mat spectrum(rows, cols, CV_64FC1);

@@ -26,7 +26,8 @@ enum class DeriveVariant {
   kRotation,
   kSaltAndPepper,
   kPhaseNoise,
-  kPowerEqualise
+  kPowerEqualise,
+  kFalseColour
 };
 
 struct DeriveOptions {
@@ -41,6 +42,9 @@ struct DeriveOptions {
   bool original = false;            // also write the crop itself
   // power-equalise: the mean amplitude spectrum to use (spectrum_file.h); empty: the mean over --content
   std::filesystem::path spectrum_file;
+  // false-colour: the monitor's gamma table, a .npy of 256 outputs in [0, 1] (the published
+  // x_gamma_function.npy); needed for the opponent level
+  std::filesystem::path gamma_table_file;
   int content_size = 256;  // Resize(256): the shorter side
   int crop = 224;          // CenterCrop(224)
   uint64_t seed = 0;
@@ -54,7 +58,7 @@ struct DeriveOptions {
 };
 
 // "scramble", "patch", "greyscale", "contrast", "uniform-noise", "low-pass", "high-pass", "rotation",
-// "salt-and-pepper", "phase-noise", "power-equalise".
+// "salt-and-pepper", "phase-noise", "power-equalise", "false-colour".
 std::string to_string(DeriveVariant variant);
 // false on an unknown name.
 bool parse_derive_variant(const std::string& name, DeriveVariant& out);
@@ -66,8 +70,8 @@ bool is_manipulation(DeriveVariant variant);
 // The levels a manipulation runs: as given, else the published ones (docs/REFERENCE.md).
 std::vector<std::string> derive_levels(const DeriveOptions& options);
 // A level's value in the rule's own unit: contrast 0.1 (10 %), noise width, p, sigma (high-pass takes
-// "inf"), degrees; greyscale's "cr" (colour) and "bw", power-equalise's "original" and "equalised" read as 0
-// and 1. Throws UsageError naming --levels
+// "inf"), degrees; greyscale's "cr" (colour) and "bw", power-equalise's "original" and "equalised",
+// false-colour's "true" and "opponent" read as 0 and 1. Throws UsageError naming --levels
 // and the level on a value the rule does not take.
 double parse_level(DeriveVariant variant, const std::string& level);
 

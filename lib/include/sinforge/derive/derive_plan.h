@@ -52,10 +52,15 @@ std::vector<DerivedContent> plan_derived(const std::vector<std::filesystem::path
 // The outputs of one content, in the order above.
 std::vector<DerivedOutput> derived_outputs(const DerivedContent& content, const DeriveOptions& options);
 
+// What some manipulations need beside the crop, read or computed once per run (derive_run.cpp).
+struct DeriveData {
+  cv::Mat mean_amplitude;           // power-equalise: the mean amplitude spectrum (manipulations.h)
+  std::vector<double> gamma_table;  // false-colour: the monitor's 256 outputs
+};
+
 // The output image: the crop (RGB8, crop x crop) transformed as out says. seed and relative key the
-// noises' draws (draws.h: draw_key(relative, variant, level, 0)); mean_amplitude is power equalisation's
-// spectrum (manipulations.h), unused by the other variants.
+// noises' draws (draws.h: draw_key(relative, variant, level, 0)).
 cv::Mat make_derived(const cv::Mat& crop, const DerivedOutput& out, const DeriveOptions& options,
-                     const std::string& relative, const cv::Mat& mean_amplitude = {});
+                     const std::string& relative, const DeriveData& data = {});
 
 }  // namespace sinforge

@@ -8,6 +8,8 @@
 // floor(255 x + 0.5).
 #pragma once
 
+#include <vector>
+
 #include <opencv2/core.hpp>
 
 #include "sinforge/derive/draws.h"
@@ -49,6 +51,13 @@ cv::Mat amplitude_spectrum(const cv::Mat& grey);
 // Power equalisation: the centred spectrum's amplitudes replaced by mean_amplitude (centred, the grey image's
 // size), its phases kept; the inverse's real part, clipped.
 cv::Mat equalise_power(const cv::Mat& grey, const cv::Mat& mean_amplitude);
+
+// False colour (the colour crop, not grey): each byte through the monitor's gamma table (256 measured
+// outputs in [0, 1]), to cone activations by M, less the white point's, to DKL opponent channels by N; the
+// L-M and S channels negated; back by N^-1 (plus the white point) and M^-1; clipped to [0, 1]; each value
+// then the index of the nearest gamma table entry (the first on a tie): the output byte. M, N and the white
+// point are the published code's (docs/REFERENCE.md).
+cv::Mat false_colour(const cv::Mat& rgb8, const std::vector<double>& gamma_table);
 
 // The grey image turned counter-clockwise by degrees (0, 90, 180 or 270), as numpy's rot90.
 cv::Mat rotated(const cv::Mat& grey, int degrees);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 #include <opencv2/core.hpp>
 
@@ -17,5 +18,8 @@ void write_spectrum_file(const std::filesystem::path& file, const cv::Mat& spect
                          const std::string& owner);
 // CV_64FC1. Throws UsageError naming the file when it is not a 2-D little-endian float64 C-order .npy.
 cv::Mat read_spectrum_file(const std::filesystem::path& file);
+// The same reader for any 1-D (read as one row) or 2-D float64 .npy; errors name flag and the file. False
+// colour's gamma table (--gamma-table) is one.
+cv::Mat read_npy_array(const std::filesystem::path& file, const std::string& flag);
 
 }  // namespace sinforge
