@@ -217,6 +217,29 @@ TEST_F(DeriveCli, SigkillThenRerunEqualsAnUninterruptedRun) {
   EXPECT_EQ(verify(out).exit_code, 0);
 }
 
+TEST_F(DeriveCli, SigtermStopsBetweenContentsWithTheJournalFlushedAndARerunFinishes) {
+  const std::string args = "--variant patch --format png";
+  const fs::path reference_out = tmp_ / "reference", out = tmp_ / "out";
+  ASSERT_EQ(derive(reference_out, args).exit_code, 0);
+  const pid_t pid = testing::spawn(line(content(), out, args));
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (testing::output_files_below(out).size() < 20 && std::chrono::steady_clock::now() < end)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  kill(pid, SIGTERM);
+  const int status = testing::wait_for(pid, std::chrono::seconds(30));
+  ASSERT_TRUE(WIFEXITED(status)) << "no clean exit after SIGTERM";
+  ASSERT_EQ(WEXITSTATUS(status), 128 + SIGTERM)
+      << "the run ended before the signal: the test needs more images";
+  EXPECT_EQ(testing::temporaries_below(out), 0u);  // a clean stop leaves none
+  // Every output on the disk is in the journal: the stop flushed it.
+  std::set<std::string> recorded;
+  for (const ManifestEntry& e : read_manifests(out)) recorded.insert(e.output);
+  for (const std::string& f : testing::output_files_below(out)) EXPECT_EQ(recorded.count(f), 1u) << f;
+  ASSERT_EQ(derive(out, args).exit_code, 0);
+  EXPECT_TRUE(testing::output_bytes_below(out) == testing::output_bytes_below(reference_out));
+  EXPECT_EQ(testing::manifest_pairs(out), testing::manifest_pairs(reference_out));
+}
+
 TEST_F(DeriveCli, ACorruptImageIsSkippedAndRecorded) {
   const fs::path few = few_contents(2);
   testing::write_bytes(few / "class_a" / "broken.png", "\x89PNG\r\n\x1a\nnot really");
