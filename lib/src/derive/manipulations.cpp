@@ -43,13 +43,12 @@ cv::Mat shifted(const cv::Mat& m, bool inverse) {
   cv::Mat out(m.size(), m.type());
   const int dy = inverse ? (m.rows + 1) / 2 : m.rows / 2, dx = inverse ? (m.cols + 1) / 2 : m.cols / 2;
   for (int y = 0; y < m.rows; ++y) {
-    const cv::Mat row = m.row(y);
     for (int x = 0; x < m.cols; ++x) {
       const int ty = (y + dy) % m.rows, tx = (x + dx) % m.cols;
       if (m.type() == CV_64FC2)
-        out.at<cv::Vec2d>(ty, tx) = row.at<cv::Vec2d>(0, x);
+        out.at<cv::Vec2d>(ty, tx) = m.at<cv::Vec2d>(y, x);
       else
-        out.at<double>(ty, tx) = row.at<double>(0, x);
+        out.at<double>(ty, tx) = m.at<double>(y, x);
     }
   }
   return out;
