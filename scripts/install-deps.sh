@@ -15,6 +15,9 @@ set -euo pipefail
 TORCH_VERSION="${SINFORGE_TORCH_VERSION:-2.15.0}"
 PILLOW_VERSION="12.3.0"  # Pillow 12 resizes as the published tools did (see lib/src/image/resize.cpp)
 WEBDATASET_VERSION="1.0.2"  # reads the tars of --output-layout webdataset in the tests, as training code would
+# The derive references (tests/reference/derive_reference.py) filter and convert as the published stimuli did.
+SCIPY_VERSION="1.17.1"
+SKIMAGE_VERSION="0.26.0"
 CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/sinforge"
 VENV="${SINFORGE_VENV:-$CACHE_ROOT/venv}"
 
@@ -63,7 +66,7 @@ install_apt() {
 
 install_venv() {
   if [[ -x "$VENV/bin/python" ]] &&
-     "$VENV/bin/python" -c "import sys, torch, PIL, numpy, webdataset; sys.exit(torch.__version__.split('+')[0] != '$TORCH_VERSION' or PIL.__version__ != '$PILLOW_VERSION')" 2>/dev/null; then
+     "$VENV/bin/python" -c "import sys, torch, PIL, numpy, webdataset, scipy, skimage; sys.exit(torch.__version__.split('+')[0] != '$TORCH_VERSION' or PIL.__version__ != '$PILLOW_VERSION' or scipy.__version__ != '$SCIPY_VERSION' or skimage.__version__ != '$SKIMAGE_VERSION')" 2>/dev/null; then
     echo "[install-deps] LibTorch: torch $TORCH_VERSION present in $VENV"
     return
   fi
@@ -71,9 +74,11 @@ install_venv() {
   mkdir -p "$CACHE_ROOT"
   [[ -x "$VENV/bin/python" ]] || /usr/bin/python3 -m venv "$VENV"
   "$VENV/bin/python" -m pip install -q --upgrade pip
-  # numpy, Pillow and webdataset serve the test references (tests/reference/*.py), not the program.
+  # numpy, Pillow, webdataset, SciPy and scikit-image serve the test references (tests/reference/*.py), not
+  # the program.
   "$VENV/bin/python" -m pip install -q --cache-dir "$CACHE_ROOT/pip" "torch==$TORCH_VERSION" numpy \
-    "pillow==$PILLOW_VERSION" "webdataset==$WEBDATASET_VERSION"
+    "pillow==$PILLOW_VERSION" "webdataset==$WEBDATASET_VERSION" "scipy==$SCIPY_VERSION" \
+    "scikit-image==$SKIMAGE_VERSION"
 }
 
 install_apt

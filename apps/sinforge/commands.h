@@ -10,6 +10,7 @@ inline constexpr int kExitUsage = 2;   // bad flags, settings or weight files: n
 
 int run_command(int argc, char** argv);
 int styles_command(int argc, char** argv);
+int derive_command(int argc, char** argv);
 int preview_command(int argc, char** argv);
 int verify_command(int argc, char** argv);
 int bench_command(int argc, char** argv);

@@ -16,6 +16,7 @@ const char* kUsage = R"(usage: sinforge <command> [flags]
 commands:
   run       stylize a folder tree of content images with a folder tree of paintings
   styles    encode the paintings once into a style bank file (run does this by itself when needed)
+  derive    write a derived set: scrambled or patched crops, or a model-vs-human manipulation (no weights)
   preview   write a contact sheet (content | painting | result) of a few samples
   verify    check that every output a run recorded exists and decodes at its size
   bench     measure images/s of each stage and end to end (synthetic data unless told otherwise)
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
   try {
     if (command == "run") return sinforge::cli::run_command(argc - 1, argv + 1);
     if (command == "styles") return sinforge::cli::styles_command(argc - 1, argv + 1);
+    if (command == "derive") return sinforge::cli::derive_command(argc - 1, argv + 1);
     if (command == "preview") return sinforge::cli::preview_command(argc - 1, argv + 1);
     if (command == "verify") return sinforge::cli::verify_command(argc - 1, argv + 1);
     if (command == "bench") return sinforge::cli::bench_command(argc - 1, argv + 1);

@@ -71,10 +71,11 @@ std::filesystem::path summary_path(const std::filesystem::path& out_dir, const S
   return out_dir / ("sinforge.summary." + shard.label() + ".json");
 }
 
-RunRecorder::RunRecorder(const std::filesystem::path& out_dir, const ShardId& shard, bool with_tar_column)
+RunRecorder::RunRecorder(const std::filesystem::path& out_dir, const ShardId& shard, bool with_tar_column,
+                         const std::string& second_column)
     : out_dir_(out_dir), shard_(shard), with_tar_column_(with_tar_column) {
   std::filesystem::create_directories(out_dir);
-  std::vector<std::string> header = {"content", "painting", "output", "width", "height"};
+  std::vector<std::string> header = {"content", second_column, "output", "width", "height"};
   if (with_tar_column) header.push_back("tar");
   manifest_ = open_for_append(manifest_path(out_dir, shard), header);
   skipped_ = open_for_append(skipped_path(out_dir, shard), {"kind", "path", "reason"});

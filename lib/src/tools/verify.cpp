@@ -9,6 +9,7 @@
 #include "sinforge/core/atomic_file.h"
 #include "sinforge/core/error.h"
 #include "sinforge/core/log.h"
+#include "sinforge/derive/spectrum_file.h"
 #include "sinforge/image/image_io.h"
 #include "sinforge/pipeline/ordered_loader.h"
 #include "sinforge/records/records.h"
@@ -78,6 +79,7 @@ std::vector<VerifyProblem> stray_files(const fs::path& out_dir, const std::set<s
       return true;
     if (name.starts_with("sinforge.summary.") && name.ends_with(".json")) return true;
     if (name == settings_path(out_dir).filename() || name == kDefaultStyleBankName) return true;
+    if (name == kSpectrumFileName) return true;  // derive's power equalisation (spectrum_file.h)
     if (!tar_layout || name.starts_with(".")) return false;
     if (name == "classes.txt" || name.ends_with(".tar")) return true;
     return name.ends_with(".idx") && fs::exists(out_dir / (name.substr(0, name.size() - 4) + ".tar"));

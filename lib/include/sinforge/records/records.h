@@ -6,6 +6,7 @@
 //   sinforge.manifest.shard-K-of-N.csv   content,painting,output,width,height   (one row per output written)
 //                                        (--output-layout webdataset: output is the sample's key, and a sixth
 //                                        column, tar, names the tar file that holds it; see webdataset.h)
+//                                        (`derive`: content,derivation,output,width,height; derive_plan.h)
 //   sinforge.skipped.shard-K-of-N.csv    kind,path,reason                       (one row per input left out)
 //   sinforge.summary.shard-K-of-N.json   counts, timings, settings, versions, weights' digest
 //
@@ -50,8 +51,11 @@ std::filesystem::path summary_path(const std::filesystem::path& out_dir, const S
 // Appends rows to one shard's manifest and skipped files (creating them with a header). Thread-safe.
 class RunRecorder {
  public:
-  // with_tar_column: the manifest has the sixth column, tar (webdataset layout).
-  RunRecorder(const std::filesystem::path& out_dir, const ShardId& shard, bool with_tar_column = false);
+  // with_tar_column: the manifest has the sixth column, tar (webdataset layout). second_column names the
+  // manifest's second column in its header: `derive` records there how each output was made ("derivation")
+  // where `run` records the painting; the rows read back alike (read_manifests skips the header).
+  RunRecorder(const std::filesystem::path& out_dir, const ShardId& shard, bool with_tar_column = false,
+              const std::string& second_column = "painting");
   ~RunRecorder();
   RunRecorder(const RunRecorder&) = delete;
   RunRecorder& operator=(const RunRecorder&) = delete;

@@ -1,0 +1,357 @@
+// `sinforge derive` end to end: its outputs against the Python reference written from the published rules
+// (tests/reference/derive_reference.py), names, determinism, resume after SIGKILL, a corrupt input, wrong
+// flags and shards.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "sinforge/core/atomic_file.h"
+#include "sinforge/derive/spectrum_file.h"
+#include "sinforge/image/image_io.h"
+#include "sinforge/records/records.h"
+#include "support/fixtures.h"
+#include "support/test_util.h"
+
+namespace sinforge {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::quote;
+using testing::TempDir;
+
+class DeriveCli : public ::testing::Test {
+ protected:
+  // The samples as PNG (lossless, so Pillow and sinforge decode the same pixels) in two class folders,
+  // three copies each: 15 contents.
+  static void SetUpTestSuite() {
+    data_ = new TempDir();
+    int n = 0;
+    for (const auto& e : fs::directory_iterator(testing::samples_dir() / "content")) {
+      const cv::Mat rgb = read_image(e.path());
+      for (int copy = 0; copy < 3; ++copy) {
+        const fs::path dir = content() / (n % 2 == 0 ? "class_a" : "class_b");
+        fs::create_directories(dir);
+        testing::write_bytes(dir / (e.path().stem().string() + std::to_string(copy) + ".png"),
+                             encode_image(rgb, ImageFormat::kPng));
+        ++n;
+      }
+    }
+  }
+  static void TearDownTestSuite() {
+    delete data_;
+    data_ = nullptr;
+  }
+  static fs::path content() { return data_->path() / "content"; }
+
+  static std::string line(const fs::path& from, const fs::path& out, const std::string& args) {
+    return quote(testing::cli()) + " derive --content " + quote(from) + " --out " + quote(out) +
+           " --threads 2 --log-level warn " + args;
+  }
+  static testing::CommandResult derive(const fs::path& out, const std::string& args) {
+    return testing::run_command(line(content(), out, args));
+  }
+  static testing::CommandResult reference(const fs::path& out, int seed, bool derange, const fs::path& from) {
+    return testing::run_reference("derive_reference.py", quote(from) + " " + quote(out) + " " +
+                                                             std::to_string(seed) + (derange ? " 1" : " 0"));
+  }
+  static testing::CommandResult verify(const fs::path& out) {
+    return testing::run_command(quote(testing::cli()) + " verify --out " + quote(out));
+  }
+  // A folder of the first n contents only, for the references (Python draws its noise pixel by pixel).
+  fs::path few_contents(size_t n) {
+    const fs::path dir = tmp_ / "few";
+    for (const auto& e : fs::recursive_directory_iterator(content())) {
+      if (!e.is_regular_file() || n == 0) continue;
+      fs::create_directories(dir / fs::relative(e.path().parent_path(), content()));
+      fs::copy_file(e.path(), dir / fs::relative(e.path(), content()));
+      --n;
+    }
+    return dir;
+  }
+
+  static inline TempDir* data_ = nullptr;
+  TempDir tmp_;
+};
+
+TEST_F(DeriveCli, ScrambleEqualsTheReferenceExactlyAndRecordsEveryOrder) {
+  const fs::path out = tmp_ / "out";
+  const auto r = derive(out, "--variant scramble --grid 8,7,4,2 --copies 2 --original --format png --seed 3");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto ref = reference(out, 3, false, content());
+  EXPECT_EQ(ref.exit_code, 0) << ref.output;
+  EXPECT_NE(ref.output.find("rows 135 exact 135"), std::string::npos) << ref.output;  // 15 x (4 x 2 + 1)
+  const auto v = verify(out);
+  EXPECT_EQ(v.exit_code, 0) << v.output;
+}
+
+TEST_F(DeriveCli, DerangedScrambleEqualsTheReference) {
+  const fs::path out = tmp_ / "out";
+  ASSERT_EQ(derive(out, "--variant scramble --grid 2 --copies 3 --derange --format png").exit_code, 0);
+  const auto ref = reference(out, 0, true, content());
+  EXPECT_EQ(ref.exit_code, 0) << ref.output;
+}
+
+TEST_F(DeriveCli, ScrambleNamesAreStemBlockSizeCopy) {
+  const fs::path out = tmp_ / "out";
+  const fs::path one = few_contents(1);
+  const auto r = testing::run_command(line(one, out, "--variant scramble --original"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::vector<std::string> files = testing::output_files_below(out);
+  ASSERT_EQ(files.size(), 13u);  // the thesis: 4 sizes x 3 copies + the original
+  const std::string stem = fs::path(files.front()).parent_path().generic_string() + "/" +
+                           fs::path(testing::output_files_below(one).front()).stem().string();
+  std::set<std::string> expected = {stem + "_original.jpg"};
+  for (const int px : {28, 32, 56, 112})
+    for (int copy = 0; copy < 3; ++copy)
+      expected.insert(stem + "_" + std::to_string(px) + "_" + std::to_string(copy) + ".jpg");
+  EXPECT_EQ(std::set<std::string>(files.begin(), files.end()), expected);
+}
+
+TEST_F(DeriveCli, PatchEqualsTheReferenceExactlyWithTheThesisNames) {
+  const fs::path out = tmp_ / "out";
+  const fs::path few = few_contents(2);
+  const auto r = testing::run_command(line(few, out, "--variant patch --format png --original"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto ref = reference(out, 0, false, few);
+  EXPECT_EQ(ref.exit_code, 0) << ref.output;
+  EXPECT_NE(ref.output.find("rows 404 exact 404"), std::string::npos)
+      << ref.output;  // 2 x 202, as the thesis
+  const std::vector<std::string> files = testing::output_files_below(out);
+  const std::string first =
+      fs::path(testing::output_files_below(few).front()).replace_extension().generic_string();
+  EXPECT_EQ(std::count(files.begin(), files.end(), first + "_10_121.png"), 1);  // all 121 squares
+  EXPECT_EQ(std::count(files.begin(), files.end(), first + "_70_4.png"), 1);
+  EXPECT_EQ(std::count(files.begin(), files.end(), first + "_70_5.png"), 0);
+}
+
+TEST_F(DeriveCli, ManipulationsAreWithinOneLevelOfTheReference) {
+  const fs::path few = few_contents(2);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"greyscale", ""},
+      {"contrast", "--levels 1,0.1,0.01"},
+      {"rotation", ""},
+      {"uniform-noise", "--levels 0,0.1,0.9"},
+      {"salt-and-pepper", "--levels 0,0.2,0.95"},
+      {"low-pass", "--levels 0,1,3,10"},
+      {"high-pass", "--levels inf,3,0.4"},
+      {"phase-noise", "--levels 0,90,180"},
+      {"power-equalise", ""},
+  };
+  for (const auto& [variant, levels] : cases) {
+    const fs::path out = tmp_ / variant;
+    const auto r = testing::run_command(
+        line(few, out, "--variant " + variant + " " + levels + " --format png --seed 5"));
+    ASSERT_EQ(r.exit_code, 0) << variant << ": " << r.output;
+    const auto ref = reference(out, 5, false, few);
+    EXPECT_EQ(ref.exit_code, 0) << variant << ": " << ref.output;
+  }
+}
+
+TEST_F(DeriveCli, ManipulationsWriteOneImageFolderPerLevelAsGiven) {
+  const fs::path out = tmp_ / "out";
+  const fs::path few = few_contents(1);
+  ASSERT_EQ(testing::run_command(line(few, out, "--variant contrast --levels 0.1,0.05 --original")).exit_code,
+            0);
+  const std::string rel = testing::output_files_below(few).front();
+  const std::string name = fs::path(rel).replace_extension(".jpg").generic_string();
+  const std::vector<std::string> files = testing::output_files_below(out);
+  EXPECT_EQ(std::set<std::string>(files.begin(), files.end()),
+            (std::set<std::string>{"contrast-0.1/" + name, "contrast-0.05/" + name, "original/" + name}));
+  // The published levels by default: contrast's eight.
+  const fs::path all = tmp_ / "all";
+  ASSERT_EQ(testing::run_command(line(few, all, "--variant contrast")).exit_code, 0);
+  EXPECT_EQ(testing::output_files_below(all).size(), 8u);
+}
+
+TEST_F(DeriveCli, TheSeedDeterminesEveryDraw) {
+  const fs::path few = few_contents(3);
+  const std::string args = "--variant uniform-noise --levels 0.2 --format png";
+  ASSERT_EQ(testing::run_command(line(few, tmp_ / "a", args + " --seed 1")).exit_code, 0);
+  ASSERT_EQ(testing::run_command(line(few, tmp_ / "b", args + " --seed 1 --threads 1")).exit_code, 0);
+  ASSERT_EQ(testing::run_command(line(few, tmp_ / "c", args + " --seed 2")).exit_code, 0);
+  const auto a = testing::output_bytes_below(tmp_ / "a"), b = testing::output_bytes_below(tmp_ / "b"),
+             c = testing::output_bytes_below(tmp_ / "c");
+  ASSERT_EQ(a.size(), 3u);
+  EXPECT_TRUE(a == b);
+  for (const auto& [name, bytes] : a) EXPECT_NE(c.at(name), bytes) << name;
+  ASSERT_EQ(testing::run_command(line(few, tmp_ / "s1", "--variant scramble --seed 1")).exit_code, 0);
+  ASSERT_EQ(testing::run_command(line(few, tmp_ / "s2", "--variant scramble --seed 2")).exit_code, 0);
+  EXPECT_NE(testing::manifest_pairs(tmp_ / "s1"), testing::manifest_pairs(tmp_ / "s2"));  // other orders
+}
+
+TEST_F(DeriveCli, SigkillThenRerunEqualsAnUninterruptedRun) {
+  const std::string args = "--variant patch --format png";
+  const fs::path reference_out = tmp_ / "reference", out = tmp_ / "out";
+  ASSERT_EQ(derive(reference_out, args).exit_code, 0);
+  const pid_t pid = testing::spawn(line(content(), out, args));
+  // Until some outputs exist, then at a random moment.
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (testing::output_files_below(out).size() < 20 && std::chrono::steady_clock::now() < end)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::mt19937 rng(std::random_device{}());
+  std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 300)(rng)));
+  kill(pid, SIGKILL);
+  const int status = testing::wait_for(pid, std::chrono::seconds(10));
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the run ended before the kill: the test needs more images";
+  ASSERT_LT(testing::output_files_below(out).size(), testing::output_files_below(reference_out).size());
+  // A killed writer may leave a temporary: plant one of a planned output, so the cleanup always runs.
+  const fs::path planted = testing::output_files_below(reference_out).back();
+  fs::create_directories(out / planted.parent_path());
+  testing::write_bytes(out / planted.parent_path() / ("." + planted.filename().string() + ".tmp-99999-0"),
+                       "torn");
+  const auto rerun = derive(out, args);
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.output;
+  EXPECT_TRUE(testing::output_bytes_below(out) == testing::output_bytes_below(reference_out));
+  std::map<std::string, int> rows;
+  for (const ManifestEntry& e : read_manifests(out)) ++rows[e.output];
+  EXPECT_EQ(rows.size(), testing::output_files_below(reference_out).size());
+  for (const auto& [name, n] : rows) EXPECT_EQ(n, 1) << name;
+  EXPECT_EQ(testing::temporaries_below(out), 0u);
+  EXPECT_EQ(testing::manifest_pairs(out), testing::manifest_pairs(reference_out));
+  EXPECT_EQ(verify(out).exit_code, 0);
+}
+
+TEST_F(DeriveCli, SigtermStopsBetweenContentsWithTheJournalFlushedAndARerunFinishes) {
+  const std::string args = "--variant patch --format png";
+  const fs::path reference_out = tmp_ / "reference", out = tmp_ / "out";
+  ASSERT_EQ(derive(reference_out, args).exit_code, 0);
+  const pid_t pid = testing::spawn(line(content(), out, args));
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (testing::output_files_below(out).size() < 20 && std::chrono::steady_clock::now() < end)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  kill(pid, SIGTERM);
+  const int status = testing::wait_for(pid, std::chrono::seconds(30));
+  ASSERT_TRUE(WIFEXITED(status)) << "no clean exit after SIGTERM";
+  ASSERT_EQ(WEXITSTATUS(status), 128 + SIGTERM)
+      << "the run ended before the signal: the test needs more images";
+  EXPECT_EQ(testing::temporaries_below(out), 0u);  // a clean stop leaves none
+  // Every output on the disk is in the journal: the stop flushed it.
+  std::set<std::string> recorded;
+  for (const ManifestEntry& e : read_manifests(out)) recorded.insert(e.output);
+  for (const std::string& f : testing::output_files_below(out)) EXPECT_EQ(recorded.count(f), 1u) << f;
+  ASSERT_EQ(derive(out, args).exit_code, 0);
+  EXPECT_TRUE(testing::output_bytes_below(out) == testing::output_bytes_below(reference_out));
+  EXPECT_EQ(testing::manifest_pairs(out), testing::manifest_pairs(reference_out));
+}
+
+TEST_F(DeriveCli, ACorruptImageIsSkippedAndRecorded) {
+  const fs::path few = few_contents(2);
+  testing::write_bytes(few / "class_a" / "broken.png", "\x89PNG\r\n\x1a\nnot really");
+  const fs::path out = tmp_ / "out";
+  const auto r = testing::run_command(line(few, out, "--variant rotation"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(testing::output_files_below(out).size(), 8u);  // 2 images x 4 rotations
+  const auto rows = read_csv(skipped_path(out, ShardId{}));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1][0], "content");
+  EXPECT_EQ(rows[1][1], "class_a/broken.png");
+  EXPECT_EQ(verify(out).exit_code, 0);
+  // A rerun takes the skip as done: nothing written again, nothing recorded twice.
+  ASSERT_EQ(testing::run_command(line(few, out, "--variant rotation")).exit_code, 0);
+  EXPECT_EQ(read_csv(skipped_path(out, ShardId{})).size(), 2u);
+}
+
+TEST_F(DeriveCli, AWrongFlagFailsBeforeAnyWork) {
+  const std::vector<std::string> wrong = {
+      "--variant scramble --grid 5",            // 224 is no multiple of 5
+      "--variant scramble --grid 1 --derange",  // one block has one order
+      "--variant scramble --copies 0",
+      "--variant scramble --grid 8,x",
+      "--variant patch --patch-size 300",
+      "--variant patch --grid 8",  // another variant's flag
+      "--variant contrast --levels 1.5",
+      "--variant contrast --levels 0.1,0.1",
+      "--variant rotation --levels 45",
+      "--variant high-pass --levels 0",
+      "--variant greyscale --levels grey",
+      "--variant scramble --levels 1",
+      "--variant sepia",
+      "",  // no variant
+      "--variant rotation --crop 4",
+      "--variant phase-noise --crop 223",  // its spectrum splits around the DC term of an even side
+      "--variant phase-noise --levels 200",
+      "--variant rotation --spectrum /dev/null",  // power equalisation's flag
+      "--variant power-equalise --spectrum /no/such/file.npy",
+      "--variant power-equalise --levels flat",
+      "--variant false-colour",  // the opponent level needs the monitor's gamma table
+      "--variant rotation --gamma-table /dev/null",
+      "--variant rotation --no-such-flag",
+  };
+  for (const std::string& args : wrong) {
+    const fs::path out = tmp_ / "out";
+    const auto r = derive(out, args);
+    EXPECT_EQ(r.exit_code, 2) << args << ": " << r.output;
+    EXPECT_FALSE(fs::exists(out)) << args;
+  }
+  const auto inside = derive(content() / "out", "--variant rotation");
+  EXPECT_EQ(inside.exit_code, 2) << inside.output;
+}
+
+TEST_F(DeriveCli, ShardsAreDisjointAndTogetherOneRun) {
+  const std::string args = "--variant scramble --grid 4 --copies 2 --seed 9";
+  const fs::path whole = tmp_ / "whole", sharded = tmp_ / "sharded";
+  ASSERT_EQ(derive(whole, args).exit_code, 0);
+  std::set<std::string> seen;
+  for (int k = 0; k < 3; ++k) {
+    const fs::path alone = tmp_ / ("alone" + std::to_string(k));
+    ASSERT_EQ(derive(alone, args + " --shard " + std::to_string(k) + "/3").exit_code, 0);
+    ASSERT_EQ(derive(sharded, args + " --shard " + std::to_string(k) + "/3").exit_code, 0);
+    for (const std::string& f : testing::output_files_below(alone)) EXPECT_TRUE(seen.insert(f).second) << f;
+  }
+  EXPECT_TRUE(testing::output_bytes_below(sharded) == testing::output_bytes_below(whole));
+  EXPECT_EQ(seen.size(), testing::output_files_below(whole).size());
+  EXPECT_EQ(testing::manifest_pairs(sharded), testing::manifest_pairs(whole));
+  EXPECT_EQ(verify(sharded).exit_code, 0);
+}
+
+TEST_F(DeriveCli, FalseColourEqualsTheReferenceWithTheGivenGammaTable) {
+  const fs::path few = few_contents(2), out = tmp_ / "out", table = tmp_ / "gamma.npy";
+  cv::Mat gamma(1, 256, CV_64FC1);
+  for (int i = 0; i < 256; ++i) gamma.at<double>(0, i) = std::pow(i / 255.0, 2.2);
+  write_spectrum_file(table, gamma, "");
+  const auto r = testing::run_command(
+      line(few, out, "--variant false-colour --format png --gamma-table " + quote(table)));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto ref =
+      testing::run_reference("derive_reference.py", quote(few) + " " + quote(out) + " 0 0 " + quote(table));
+  EXPECT_EQ(ref.exit_code, 0) << ref.output;
+  EXPECT_EQ(testing::output_files_below(out).size(), 4u);  // true and opponent for 2 images
+}
+
+TEST_F(DeriveCli, PowerEqualisationReadsBackTheSpectrumItWrote) {
+  const fs::path few = few_contents(3);
+  const fs::path mean = tmp_ / "mean", reread = tmp_ / "reread";
+  ASSERT_EQ(testing::run_command(line(few, mean, "--variant power-equalise --format png")).exit_code, 0);
+  ASSERT_TRUE(fs::exists(mean / "sinforge.spectrum.npy"));
+  EXPECT_EQ(verify(mean).exit_code, 0);  // the spectrum is a record, not a stray
+  const fs::path copy = tmp_ / "spectrum.npy";
+  fs::copy_file(mean / "sinforge.spectrum.npy", copy);
+  const auto r = testing::run_command(
+      line(few, reread, "--variant power-equalise --format png --spectrum " + quote(copy)));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(testing::output_bytes_below(reread) == testing::output_bytes_below(mean));
+  // A spectrum of another size than the crop is refused before the output folder is touched.
+  const fs::path small = tmp_ / "small";
+  const auto wrong =
+      testing::run_command(line(few, small, "--variant power-equalise --crop 112 --spectrum " + quote(copy)));
+  EXPECT_EQ(wrong.exit_code, 2) << wrong.output;
+  EXPECT_FALSE(fs::exists(small));
+}
+
+TEST_F(DeriveCli, ARerunWithOtherSettingsIsRefused) {
+  const fs::path out = tmp_ / "out";
+  const fs::path few = few_contents(1);
+  ASSERT_EQ(testing::run_command(line(few, out, "--variant scramble --seed 1")).exit_code, 0);
+  const auto r = testing::run_command(line(few, out, "--variant scramble --seed 2"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("seed"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace sinforge
