@@ -189,16 +189,12 @@ TEST_F(DeriveCli, SigkillThenRerunEqualsAnUninterruptedRun) {
   const std::string args = "--variant patch --format png";
   const fs::path reference_out = tmp_ / "reference", out = tmp_ / "out";
   ASSERT_EQ(derive(reference_out, args).exit_code, 0);
-  const pid_t pid = testing::spawn(line(content(), out, args));
-  // Until some outputs exist, then at a random moment.
-  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (testing::output_files_below(out).size() < 20 && std::chrono::steady_clock::now() < end)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  std::mt19937 rng(std::random_device{}());
-  std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 300)(rng)));
-  kill(pid, SIGKILL);
-  const int status = testing::wait_for(pid, std::chrono::seconds(10));
-  ASSERT_TRUE(WIFSIGNALED(status)) << "the run ended before the kill: the test needs more images";
+  // Once some outputs exist, at a random moment.
+  const auto killed = testing::kill_at_a_random_moment(
+      line(content(), out, args), out,
+      [&] { return testing::wait_for_outputs(out, 20, std::chrono::seconds(60)); },
+      std::chrono::milliseconds(300));
+  ASSERT_TRUE(killed.landed) << killed.why;
   ASSERT_LT(testing::output_files_below(out).size(), testing::output_files_below(reference_out).size());
   // A killed writer may leave a temporary: plant one of a planned output, so the cleanup always runs.
   const fs::path planted = testing::output_files_below(reference_out).back();
@@ -222,9 +218,7 @@ TEST_F(DeriveCli, SigtermStopsBetweenContentsWithTheJournalFlushedAndARerunFinis
   const fs::path reference_out = tmp_ / "reference", out = tmp_ / "out";
   ASSERT_EQ(derive(reference_out, args).exit_code, 0);
   const pid_t pid = testing::spawn(line(content(), out, args));
-  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (testing::output_files_below(out).size() < 20 && std::chrono::steady_clock::now() < end)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_TRUE(testing::wait_for_outputs(out, 20, std::chrono::seconds(60)));
   kill(pid, SIGTERM);
   const int status = testing::wait_for(pid, std::chrono::seconds(30));
   ASSERT_TRUE(WIFEXITED(status)) << "no clean exit after SIGTERM";

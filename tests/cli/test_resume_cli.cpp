@@ -13,7 +13,6 @@
 #include <random>
 #include <thread>
 
-#include "sinforge/core/atomic_file.h"
 #include "sinforge/records/records.h"
 #include "sinforge/records/resume.h"
 #include "support/fixtures.h"
@@ -29,26 +28,6 @@ using testing::quote;
 using testing::spawn;
 using testing::TempDir;
 using testing::wait_for;
-
-// Until the first output image is there under its final name: not a record, and not a temporary (the style
-// bank's, written before any image, would otherwise count and the kill come before any image exists). The
-// run renames files while this looks: every filesystem call takes an error code, and a file gone between
-// listing and looking is simply not counted.
-bool wait_for_first_output(const fs::path& out, std::chrono::seconds timeout) {
-  const auto end = Clock::now() + timeout;
-  while (Clock::now() < end) {
-    std::error_code ec;
-    for (auto it = fs::recursive_directory_iterator(out, ec); !ec && it != fs::recursive_directory_iterator();
-         it.increment(ec)) {
-      const std::string name = it->path().filename().string();
-      const bool record = it.depth() == 0 && name.starts_with("sinforge.");
-      std::error_code type_ec;
-      if (!record && !is_atomic_temporary(name) && it->is_regular_file(type_ec)) return true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
-}
 
 class ResumeCli : public ::testing::Test {
  protected:
@@ -103,13 +82,11 @@ class ResumeCli : public ::testing::Test {
 
 TEST_F(ResumeCli, SigkillAtARandomMomentThenRerunEqualsAnUninterruptedRun) {
   const fs::path out = tmp_ / "out";
-  const pid_t pid = spawn(run_line("--out " + quote(out)));
-  ASSERT_TRUE(wait_for_first_output(out, std::chrono::seconds(120)));
-  std::mt19937 rng(std::random_device{}());
-  std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 400)(rng)));
-  kill(pid, SIGKILL);
-  const int status = wait_for(pid, std::chrono::seconds(10));
-  ASSERT_TRUE(WIFSIGNALED(status)) << "the run ended before the kill: the test needs more images";
+  const auto killed = testing::kill_at_a_random_moment(
+      run_line("--out " + quote(out)), out,
+      [&] { return testing::wait_for_outputs(out, 1, std::chrono::seconds(120)); },
+      std::chrono::milliseconds(400));
+  ASSERT_TRUE(killed.landed) << killed.why;
   // A killed writer may leave a temporary: plant one as well, so the cleanup is always exercised.
   const fs::path planted = fs::path(testing::output_files_below(reference()).front());
   std::ofstream(out / planted.parent_path() / ("." + planted.filename().string() + ".tmp-99999-0")) << "torn";
@@ -142,7 +119,7 @@ TEST_F(ResumeCli, TemporariesOfRecordsThatAKillLeftAreRemovedByTheRerun) {
 TEST_F(ResumeCli, SigtermStopsWithinSecondsWithStatus143AndTheRerunCompletes) {
   const fs::path out = tmp_ / "out";
   const pid_t pid = spawn(run_line("--out " + quote(out)));
-  ASSERT_TRUE(wait_for_first_output(out, std::chrono::seconds(120)));
+  ASSERT_TRUE(testing::wait_for_outputs(out, 1, std::chrono::seconds(120)));
   const auto signalled = Clock::now();
   kill(pid, SIGTERM);
   const int status = wait_for(pid, std::chrono::seconds(10));

@@ -22,7 +22,6 @@ namespace sinforge {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 using testing::quote;
 using testing::TempDir;
 
@@ -121,14 +120,10 @@ TEST_F(TarInputCli, ARunFromTarsEqualsTheRunFromTheExtractedFolders) {
 TEST_F(TarInputCli, SigkillThenRerunEqualsAnUninterruptedRun) {
   const fs::path out = tmp_ / "out";
   const std::string line = quote(testing::cli()) + " " + tar_args((shards() / "tars").string(), out);
-  const pid_t pid = testing::spawn(line);
-  const auto end = Clock::now() + std::chrono::seconds(120);
-  while (Clock::now() < end && testing::output_files_below(out).empty())
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  std::mt19937 rng(std::random_device{}());
-  std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 300)(rng)));
-  kill(pid, SIGKILL);
-  testing::wait_for(pid, std::chrono::seconds(30));
+  const auto killed = testing::kill_at_a_random_moment(
+      line, out, [&] { return testing::wait_for_outputs(out, 1, std::chrono::seconds(120)); },
+      std::chrono::milliseconds(300));
+  ASSERT_TRUE(killed.landed) << killed.why;
   const auto run = sinforge(tar_args((shards() / "tars").string(), out));
   ASSERT_EQ(run.exit_code, 0) << run.output;
   expect_equals_reference(out);

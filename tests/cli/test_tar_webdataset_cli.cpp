@@ -154,14 +154,10 @@ TEST_F(TarWebDatasetCli, ARunFromTarsKeepsTheInputKeysAndEqualsTheRunFromTheExtr
 
 TEST_F(TarWebDatasetCli, SigkillThenRerunEqualsAnUninterruptedRun) {
   const fs::path out = tmp_ / "out";
-  const pid_t pid = testing::spawn(quote(testing::cli()) + " " + tar_args(out));
-  ASSERT_TRUE(wait_for_committed_tar(out, std::chrono::seconds(120)));
-  std::mt19937 rng(std::random_device{}());
-  std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 300)(rng)));
-  kill(pid, SIGKILL);
-  const int status = testing::wait_for(pid, std::chrono::seconds(30));
-  ASSERT_NE(status, -1);
-  EXPECT_TRUE(WIFSIGNALED(status)) << "the run ended before the kill: the test needs more images";
+  const auto killed = testing::kill_at_a_random_moment(
+      quote(testing::cli()) + " " + tar_args(out), out,
+      [&] { return wait_for_committed_tar(out, std::chrono::seconds(120)); }, std::chrono::milliseconds(300));
+  ASSERT_TRUE(killed.landed) << killed.why;
   const auto run = sinforge(tar_args(out));
   ASSERT_EQ(run.exit_code, 0) << run.output;
   expect_equals_reference(out);

@@ -1,13 +1,17 @@
 #include "support/fixtures.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <random>
 #include <stdexcept>
+#include <thread>
 
 #include "sinforge/core/atomic_file.h"
 #include "sinforge/output/tar_file.h"
@@ -57,6 +61,47 @@ std::vector<std::string> output_files_below(const fs::path& root) {
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+bool wait_for_outputs(const fs::path& out, size_t n, std::chrono::seconds timeout) {
+  const auto end = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < end) {
+    size_t found = 0;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(out, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      const bool record = it.depth() == 0 && name.starts_with("sinforge.");
+      std::error_code type_ec;
+      if (!record && !is_atomic_temporary(name) && it->is_regular_file(type_ec)) ++found;
+    }
+    if (found >= n) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+KillAttempt kill_at_a_random_moment(const std::string& line, const fs::path& out,
+                                    const std::function<bool()>& ready, std::chrono::milliseconds span,
+                                    int tries) {
+  std::mt19937 rng(std::random_device{}());
+  for (int t = 0; t < tries; ++t, span = std::max(span / 2, std::chrono::milliseconds(1))) {
+    const pid_t pid = spawn(line);
+    const bool started = ready();
+    if (started) {
+      std::this_thread::sleep_for(
+          std::chrono::milliseconds(std::uniform_int_distribution<int64_t>(0, span.count() - 1)(rng)));
+    }
+    kill(pid, SIGKILL);
+    const int status = wait_for(pid, std::chrono::seconds(30));
+    if (status == -1) return {false, "the run outlived SIGKILL by 30 s"};
+    if (!started) return {false, "the run never got ready to be killed"};
+    if (WIFSIGNALED(status)) return {true, ""};
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+      return {false, "the run failed before the kill: status " + std::to_string(status)};
+    fs::remove_all(out);  // finished first: try again from nothing, sooner
+  }
+  return {false, "every run finished before its kill: the test needs more images"};
 }
 
 std::map<std::string, std::string> output_bytes_below(const fs::path& root) {

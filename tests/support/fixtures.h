@@ -7,8 +7,10 @@
 // (and generator version) it costs them once.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <set>
 #include <span>
@@ -26,6 +28,25 @@ namespace sinforge::testing {
 // what a run wrote. Empty when root does not exist. output_bytes_below: the same with each file's bytes.
 std::vector<std::string> output_files_below(const std::filesystem::path& root);
 std::map<std::string, std::string> output_bytes_below(const std::filesystem::path& root);
+
+// For the kill tests: waits until at least n outputs stand under their final names in out (records and
+// temporaries not counted: the style bank's temporary, written before any image, would otherwise let the
+// kill come before any output exists). The run renames files while this looks; a file gone between
+// listing and looking is not counted, never an error. False at the timeout.
+bool wait_for_outputs(const std::filesystem::path& out, size_t n, std::chrono::seconds timeout);
+
+// A SIGKILL at a random moment of a run: starts the command line, waits until ready() (which waits with its
+// own timeout), sleeps a moment drawn from [0, span) and kills. A run that finishes before its kill (a
+// long draw on a fast machine: the runs of the tests are small) is no kill, not a failure: its out folder
+// is removed and the next try draws from half the span. landed: a kill hit a running process; why: what
+// went wrong otherwise.
+struct KillAttempt {
+  bool landed = false;
+  std::string why;
+};
+KillAttempt kill_at_a_random_moment(const std::string& line, const std::filesystem::path& out,
+                                    const std::function<bool()>& ready, std::chrono::milliseconds span,
+                                    int tries = 6);
 
 // Every (content, painting, output) the run in out recorded, over all shards' manifests.
 using ManifestPair = std::tuple<std::string, std::string, std::string>;
