@@ -183,7 +183,8 @@ size_t derive_remaining(const DeriveOptions& o, const std::vector<RemainingConte
       ++skipped;
       progress.skipped(1);
     } else {
-      for (auto& [entry, image] : item.outputs) sink.write({std::move(entry), 0}, std::move(image));
+      // No sample key: derive writes a folder tree; keys name samples in tar shards only.
+      for (auto& [entry, image] : item.outputs) sink.write({std::move(entry), 0, {}}, std::move(image));
       progress.done(1);
     }
     if (i % kContentsPerFlush == kContentsPerFlush - 1) recorder.flush();
