@@ -1,15 +1,11 @@
 #include "sinforge/tools/preview.h"
 
-#include <ATen/Parallel.h>
-#include <c10/core/InferenceMode.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <map>
 #include <optional>
 #include <span>
-#include <thread>
 
 #include "sinforge/core/atomic_file.h"
 #include "sinforge/core/device.h"

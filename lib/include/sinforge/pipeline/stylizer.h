@@ -21,7 +21,6 @@ namespace sinforge {
 
 struct StylizeSettings {
   std::filesystem::path content_dir;
-  std::filesystem::path out_dir;
   ContentRecipe recipe;
   float alpha = 1.f;
   int batch_size = 4;
