@@ -1,5 +1,6 @@
-// `sinforge run`: flags -> RunOptions -> run_stylize. Every check on values lives in the library's
-// validate(), so the CLI stays a thin layer.
+// `sinforge run`: flags -> RunOptions -> run_stylize. The checks on values live in the library's validate();
+// the CLI checks only what turning a flag's text into a value needs (--format, --batch-size, --shard,
+// --output-layout, --tar-size, and --num-styles before it becomes a size_t).
 #include <cxxopts.hpp>
 
 #include <string>

@@ -1,5 +1,6 @@
-// The flags `sinforge run` shares with the commands that mimic it (preview): inputs, recipe, model. Defined
-// and read here once, so a default or a help text cannot drift between commands.
+// The flags `sinforge run` shares with the command that mimics it (preview): inputs, recipe, model. Defined
+// and read here once for those two, so a default or a help text cannot drift between them. styles, derive,
+// bench and verify still declare their own copies of some (--device, --extensions, --threads, ...).
 #pragma once
 
 #include <cxxopts.hpp>

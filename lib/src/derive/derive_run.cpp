@@ -9,6 +9,7 @@
 #include "sinforge/core/error.h"
 #include "sinforge/core/log.h"
 #include "sinforge/core/progress.h"
+#include "sinforge/core/queue_depths.h"
 #include "sinforge/core/stop.h"
 #include "sinforge/core/thread_pool.h"
 #include "sinforge/derive/derive_plan.h"
@@ -167,8 +168,8 @@ size_t derive_remaining(const DeriveOptions& o, const std::vector<RemainingConte
   const size_t threads = workers.size();
   OutputWriter writer(threads, o.format, o.quality);
   FolderSink sink(o.out_dir, writer, recorder);
-  // Two contents ahead per thread: a patched content is 200 images, so the window bounds memory.
-  OrderedLoader<DerivedImages> loader(workers, remaining.size(), threads * 2,
+  OrderedLoader<DerivedImages> loader(workers, remaining.size(),
+                                      threads * kQueueDepths.derive_ahead_per_thread,
                                       [&](size_t i) { return derive_one(o, remaining[i], data); });
   Progress progress(remaining.size(),
                     o.progress_interval > 0 ? progress_mode_for_stderr() : ProgressMode::kOff,
