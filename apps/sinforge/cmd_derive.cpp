@@ -11,6 +11,7 @@
 #include "sinforge/core/log.h"
 #include "sinforge/core/stop.h"
 #include "sinforge/derive/derive_run.h"
+#include "sinforge/image/image_format.h"
 #include "sinforge/plan/scan.h"
 #include "sinforge/plan/shard.h"
 #include "sinforge/records/records.h"
@@ -89,13 +90,8 @@ DeriveOptions read_flags(const cxxopts::ParseResult& r) {
   given(r, "content-size", o.content_size);
   given(r, "crop", o.crop);
   given(r, "seed", o.seed);
-  if (given(r, "format", text)) {
-    if (text == "png") {
-      o.format = ImageFormat::kPng;
-    } else if (text != "jpg" && text != "jpeg") {
-      throw UsageError("--format must be jpg or png, got '" + text + "'");
-    }
-  }
+  if (given(r, "format", text) && !parse_image_format(text, o.format))
+    throw UsageError("--format must be jpg or png, got '" + text + "'");
   given(r, "quality", o.quality);
   if (given(r, "extensions", text)) o.extensions = parse_extensions(text);
   given(r, "threads", o.threads);

@@ -10,6 +10,7 @@
 #include "sinforge/core/error.h"
 #include "sinforge/core/log.h"
 #include "sinforge/core/stop.h"
+#include "sinforge/image/image_format.h"
 #include "sinforge/model/network.h"
 #include "sinforge/output/webdataset.h"
 #include "sinforge/pipeline/run.h"
@@ -20,8 +21,8 @@ namespace sinforge::cli {
 namespace {
 
 ImageFormat parse_format(const std::string& name) {
-  if (name == "jpg" || name == "jpeg") return ImageFormat::kJpeg;
-  if (name == "png") return ImageFormat::kPng;
+  ImageFormat format{};
+  if (parse_image_format(name, format)) return format;
   throw UsageError("--format must be jpg or png, got '" + name + "'");
 }
 
