@@ -127,7 +127,7 @@ int derive_command(int argc, char** argv) {
       ("seed", "seed of every random draw (block orders, noise)", cxxopts::value<uint64_t>()->default_value("0"))
       ("format", "jpg or png", cxxopts::value<std::string>()->default_value("jpg"))
       ("quality", "JPEG quality 1..100", cxxopts::value<int>()->default_value("75"))
-      ("extensions", "image extensions to scan for, case-insensitive", cxxopts::value<std::string>()->default_value("jpg,jpeg,png"))
+      ("extensions", "image extensions to scan for, case-insensitive", cxxopts::value<std::string>()->default_value(default_extensions_flag()))
       ("threads", "worker threads (0: every core)", cxxopts::value<int>()->default_value("0"))
       ("shard", "K/N: do shard K of N (0-based), or auto (Slurm array, Kubernetes Indexed Job)", cxxopts::value<std::string>()->default_value("0/1"))
       ("shard-count", "N for --shard auto in a Kubernetes Indexed Job (else SINFORGE_SHARD_COUNT)", cxxopts::value<size_t>())

@@ -31,6 +31,9 @@ RunOptions read_shared_run_flags(const cxxopts::ParseResult& r);
 // bad flag is reported even when the weights are missing too.
 void locate_weight_flags(const cxxopts::ParseResult& r, RunOptions& o);
 
+// --extensions' default, "jpg,jpeg,png": default_extensions() (scan.h) as the flag spells it.
+std::string default_extensions_flag();
+
 // A path-valued flag when it was given.
 std::optional<std::filesystem::path> optional_path(const cxxopts::ParseResult& r, const std::string& name);
 

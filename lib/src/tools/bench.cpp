@@ -228,7 +228,7 @@ class Collector : public benchmark::BenchmarkReporter {
 };
 
 void load_content(Data& data, const fs::path& dir) {
-  const std::vector<fs::path> files = scan_images(dir, {"jpg", "jpeg", "png"});
+  const std::vector<fs::path> files = scan_images(dir, default_extensions());
   for (const fs::path& f : files) {
     if (data.jpegs.size() >= 32) break;
     std::ifstream in(dir / f, std::ios::binary);
