@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "sinforge/core/size_batcher.h"
 #include "sinforge/image/image_io.h"
 #include "sinforge/image/recipe.h"
 #include "sinforge/model/network.h"
 #include "sinforge/model/session.h"
 #include "sinforge/output/webdataset.h"
-#include "sinforge/pipeline/size_batcher.h"
 #include "sinforge/plan/scan.h"
 #include "sinforge/plan/tar_scan.h"
 #include "sinforge/records/records.h"

@@ -13,8 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sinforge/core/size_batcher.h"
 #include "sinforge/model/network.h"
-#include "sinforge/pipeline/size_batcher.h"
 
 namespace sinforge {
 
