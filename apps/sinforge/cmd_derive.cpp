@@ -11,6 +11,7 @@
 #include "sinforge/core/log.h"
 #include "sinforge/core/stop.h"
 #include "sinforge/derive/derive_run.h"
+#include "sinforge/image/image_format.h"
 #include "sinforge/plan/scan.h"
 #include "sinforge/plan/shard.h"
 #include "sinforge/records/records.h"
@@ -89,13 +90,8 @@ DeriveOptions read_flags(const cxxopts::ParseResult& r) {
   given(r, "content-size", o.content_size);
   given(r, "crop", o.crop);
   given(r, "seed", o.seed);
-  if (given(r, "format", text)) {
-    if (text == "png") {
-      o.format = ImageFormat::kPng;
-    } else if (text != "jpg" && text != "jpeg") {
-      throw UsageError("--format must be jpg or png, got '" + text + "'");
-    }
-  }
+  if (given(r, "format", text) && !parse_image_format(text, o.format))
+    throw UsageError("--format must be jpg or png, got '" + text + "'");
   given(r, "quality", o.quality);
   if (given(r, "extensions", text)) o.extensions = parse_extensions(text);
   given(r, "threads", o.threads);
@@ -131,7 +127,7 @@ int derive_command(int argc, char** argv) {
       ("seed", "seed of every random draw (block orders, noise)", cxxopts::value<uint64_t>()->default_value("0"))
       ("format", "jpg or png", cxxopts::value<std::string>()->default_value("jpg"))
       ("quality", "JPEG quality 1..100", cxxopts::value<int>()->default_value("75"))
-      ("extensions", "image extensions to scan for, case-insensitive", cxxopts::value<std::string>()->default_value("jpg,jpeg,png"))
+      ("extensions", "image extensions to scan for, case-insensitive", cxxopts::value<std::string>()->default_value(default_extensions_flag()))
       ("threads", "worker threads (0: every core)", cxxopts::value<int>()->default_value("0"))
       ("shard", "K/N: do shard K of N (0-based), or auto (Slurm array, Kubernetes Indexed Job)", cxxopts::value<std::string>()->default_value("0/1"))
       ("shard-count", "N for --shard auto in a Kubernetes Indexed Job (else SINFORGE_SHARD_COUNT)", cxxopts::value<size_t>())

@@ -1,5 +1,6 @@
-// `sinforge run`: flags -> RunOptions -> run_stylize. Every check on values lives in the library's
-// validate(), so the CLI stays a thin layer.
+// `sinforge run`: flags -> RunOptions -> run_stylize. The checks on values live in the library's validate();
+// the CLI checks only what turning a flag's text into a value needs (--format, --batch-size, --shard,
+// --output-layout, --tar-size, and --num-styles before it becomes a size_t).
 #include <cxxopts.hpp>
 
 #include <string>
@@ -9,6 +10,7 @@
 #include "sinforge/core/error.h"
 #include "sinforge/core/log.h"
 #include "sinforge/core/stop.h"
+#include "sinforge/image/image_format.h"
 #include "sinforge/model/network.h"
 #include "sinforge/output/webdataset.h"
 #include "sinforge/pipeline/run.h"
@@ -19,8 +21,8 @@ namespace sinforge::cli {
 namespace {
 
 ImageFormat parse_format(const std::string& name) {
-  if (name == "jpg" || name == "jpeg") return ImageFormat::kJpeg;
-  if (name == "png") return ImageFormat::kPng;
+  ImageFormat format{};
+  if (parse_image_format(name, format)) return format;
   throw UsageError("--format must be jpg or png, got '" + name + "'");
 }
 

@@ -32,7 +32,7 @@ int styles_command(int argc, char** argv) {
       ("decoder", "decoder.pth (default: see weights/README.md)", cxxopts::value<std::string>())
       ("device", "auto, cpu, cuda or cuda:I", cxxopts::value<std::string>()->default_value("auto"))
       ("precision", "fp32, fp16 or bf16 (fp16/bf16 on GPU only)", cxxopts::value<std::string>()->default_value("fp32"))
-      ("extensions", "image extensions to scan for, case-insensitive", cxxopts::value<std::string>()->default_value("jpg,jpeg,png"))
+      ("extensions", "image extensions to scan for, case-insensitive", cxxopts::value<std::string>()->default_value(default_extensions_flag()))
       ("threads", "worker threads (0: every core)", cxxopts::value<int>()->default_value("0"))
       ("log-level", "debug, info, warn, error or off", cxxopts::value<std::string>()->default_value("info"))
       ("h,help", "print this help");

@@ -13,6 +13,12 @@
 
 namespace sinforge::cli {
 
+std::string default_extensions_flag() {
+  std::string list;
+  for (const std::string& e : default_extensions()) list += (list.empty() ? "" : ",") + e;
+  return list;
+}
+
 void add_shared_run_flags(cxxopts::Options& cli) {
   // clang-format off
   cli.add_options()
@@ -31,7 +37,7 @@ void add_shared_run_flags(cxxopts::Options& cli) {
       ("style-min-size", "exclude paintings under N pixels on a side (0: none)", cxxopts::value<int>()->default_value("0"))
       ("device", "auto, cpu, cuda or cuda:I", cxxopts::value<std::string>()->default_value("auto"))
       ("precision", "fp32, fp16 or bf16 (fp16/bf16 on GPU only)", cxxopts::value<std::string>()->default_value("fp32"))
-      ("extensions", "image extensions to scan for, case-insensitive", cxxopts::value<std::string>()->default_value("jpg,jpeg,png"))
+      ("extensions", "image extensions to scan for, case-insensitive", cxxopts::value<std::string>()->default_value(default_extensions_flag()))
       ("threads", "worker threads (0: every core)", cxxopts::value<int>()->default_value("0"))
       ("log-level", "debug, info, warn, error or off", cxxopts::value<std::string>()->default_value("info"))
       ("h,help", "print this help");

@@ -1,5 +1,6 @@
-// The flags `sinforge run` shares with the commands that mimic it (preview): inputs, recipe, model. Defined
-// and read here once, so a default or a help text cannot drift between commands.
+// The flags `sinforge run` shares with the command that mimics it (preview): inputs, recipe, model. Defined
+// and read here once for those two, so a default or a help text cannot drift between them. styles, derive,
+// bench and verify still declare their own copies of some (--device, --extensions, --threads, ...).
 #pragma once
 
 #include <cxxopts.hpp>
@@ -29,6 +30,9 @@ RunOptions read_shared_run_flags(const cxxopts::ParseResult& r);
 // Resolves --vgg/--decoder (weights_locator.h) into o; call after the other flags were validated, so a
 // bad flag is reported even when the weights are missing too.
 void locate_weight_flags(const cxxopts::ParseResult& r, RunOptions& o);
+
+// --extensions' default, "jpg,jpeg,png": default_extensions() (scan.h) as the flag spells it.
+std::string default_extensions_flag();
 
 // A path-valued flag when it was given.
 std::optional<std::filesystem::path> optional_path(const cxxopts::ParseResult& r, const std::string& name);

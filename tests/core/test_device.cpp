@@ -7,17 +7,13 @@
 #include <string>
 
 #include "sinforge/core/error.h"
+#include "support/fixtures.h"
 
 namespace sinforge {
 namespace {
 
 std::string usage_error(const std::string& name) {
-  try {
-    parse_device(name);
-  } catch (const UsageError& e) {
-    return e.what();
-  }
-  return "";
+  return testing::error_of<UsageError>([&] { parse_device(name); });
 }
 
 TEST(Device, CpuAndAuto) {

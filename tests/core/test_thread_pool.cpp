@@ -1,10 +1,10 @@
-// The thread pool and the ordered loader that feed the network.
+// The thread pool: every task runs and returns its result, and a task's exception reaches its future.
+// (The ordered loader built on it has its own tests.)
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <chrono>
-#include <random>
-#include <thread>
+#include <future>
+#include <stdexcept>
+#include <vector>
 
 #include "sinforge/core/thread_pool.h"
 

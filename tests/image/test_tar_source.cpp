@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "sinforge/core/error.h"
+#include "sinforge/core/ordered_loader.h"
 #include "sinforge/core/thread_pool.h"
 #include "sinforge/output/tar_file.h"
-#include "sinforge/pipeline/ordered_loader.h"
 #include "support/fixtures.h"
 #include "support/test_util.h"
 

@@ -9,6 +9,7 @@
 #include "sinforge/core/error.h"
 #include "sinforge/core/thread_pool.h"
 #include "sinforge/weights/random_weights.h"
+#include "support/fixtures.h"
 
 namespace sinforge {
 namespace {
@@ -24,13 +25,9 @@ TEST(Session, ThreadsZeroMeansEveryCore) {
 TEST(Session, HalfPrecisionNeedsAGpu) {
   EXPECT_NO_THROW(check_session_options({"cpu", Precision::kFp32, 0, false}));
   for (const Precision p : {Precision::kFp16, Precision::kBf16}) {
-    try {
-      check_session_options({"cpu", p, 0, false});
-      ADD_FAILURE() << "accepted " << to_string(p) << " on the CPU";
-    } catch (const UsageError& e) {
-      EXPECT_NE(std::string(e.what()).find("--precision " + to_string(p) + " needs a GPU"),
-                std::string::npos);
-    }
+    const std::string m = testing::error_of<UsageError>([&] { check_session_options({"cpu", p, 0, false}); });
+    EXPECT_NE(m.find("--precision " + to_string(p) + " needs a GPU"), std::string::npos)
+        << "accepted " << to_string(p) << " on the CPU? " << m;
   }
   EXPECT_THROW(check_session_options({"cpu", Precision::kFp32, -2, false}), UsageError);
   EXPECT_THROW(check_session_options({"tpu", Precision::kFp32, 0, false}), UsageError);

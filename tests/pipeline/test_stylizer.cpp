@@ -87,7 +87,6 @@ class Stylizer : public ::testing::Test {
   StylizeSettings settings(int batch_size) const {
     StylizeSettings s;
     s.content_dir = tmp_ / "content";
-    s.out_dir = tmp_ / "out";
     s.alpha = 0.8f;
     s.batch_size = batch_size;
     return s;

@@ -8,6 +8,7 @@
 
 #include "sinforge/core/error.h"
 #include "sinforge/plan/shard.h"
+#include "support/fixtures.h"
 
 namespace sinforge {
 namespace {
@@ -55,12 +56,8 @@ TEST_F(ShardEnv, SlurmArrayWithMinAndMaxStartingAtOne) {
 
 TEST_F(ShardEnv, SlurmArrayWithoutCountFails) {
   set("SLURM_ARRAY_TASK_ID", "1");
-  try {
-    parse_shard("auto");
-    FAIL() << "expected a UsageError";
-  } catch (const UsageError& e) {
-    EXPECT_NE(std::string(e.what()).find("SLURM_ARRAY_TASK_COUNT"), std::string::npos) << e.what();
-  }
+  const std::string m = testing::error_of<UsageError>([] { parse_shard("auto"); });
+  EXPECT_NE(m.find("SLURM_ARRAY_TASK_COUNT"), std::string::npos) << m;
 }
 
 TEST_F(ShardEnv, KubernetesIndexedJob) {
@@ -77,14 +74,9 @@ TEST_F(ShardEnv, KubernetesIndexedJob) {
 }
 
 TEST_F(ShardEnv, AutoWithoutAnEngineFailsNamingBoth) {
-  try {
-    parse_shard("auto");
-    FAIL() << "expected a UsageError";
-  } catch (const UsageError& e) {
-    const std::string m = e.what();
-    EXPECT_NE(m.find("SLURM_ARRAY_TASK_ID"), std::string::npos) << m;
-    EXPECT_NE(m.find("JOB_COMPLETION_INDEX"), std::string::npos) << m;
-  }
+  const std::string m = testing::error_of<UsageError>([] { parse_shard("auto"); });
+  EXPECT_NE(m.find("SLURM_ARRAY_TASK_ID"), std::string::npos) << m;
+  EXPECT_NE(m.find("JOB_COMPLETION_INDEX"), std::string::npos) << m;
 }
 
 TEST(Shard, ShardsCoverEveryImageExactlyOnceAndBalance) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "sinforge/core/error.h"
+#include "support/fixtures.h"
 #include "support/test_util.h"
 
 namespace sinforge {
@@ -31,13 +32,10 @@ TEST(RunSettings, DifferencesAreNamedAndRefusedUnlessOverwrite) {
   changed.device = "cpu";
   const auto other = output_settings(changed, "aa", "bb", {"p.jpg"});
   EXPECT_EQ(describe_differences(now, other), "alpha (recorded 1.0, now 0.5)");
-  try {
-    check_settings(tmp.path(), other, false);
-    FAIL() << "expected a UsageError";
-  } catch (const UsageError& e) {
-    EXPECT_NE(std::string(e.what()).find("alpha"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("--overwrite"), std::string::npos) << e.what();
-  }
+  const std::string refused =
+      testing::error_of<UsageError>([&] { check_settings(tmp.path(), other, false); });
+  EXPECT_NE(refused.find("alpha"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("--overwrite"), std::string::npos) << refused;
   check_settings(tmp.path(), other, true);
   EXPECT_NE(describe_differences(now, output_settings(o, "aa", "bb", {"q.jpg"})).find("paintings"),
             std::string::npos);
@@ -52,12 +50,8 @@ TEST(RunSettings, ARecordThatIsNoObjectIsRefusedLikeABrokenOne) {
   const auto now = output_settings(RunOptions{}, "aa", "bb", {"p.jpg"});
   for (const std::string text : {"1.0", "[1, 2]", "\"settings\"", "null", "{\"alpha\": "}) {
     std::ofstream(settings_path(tmp.path())) << text;
-    try {
-      check_settings(tmp.path(), now, false);
-      ADD_FAILURE() << "accepted: " << text;
-    } catch (const UsageError& e) {
-      EXPECT_NE(std::string(e.what()).find(tmp.path().string()), std::string::npos) << e.what();
-    }
+    const std::string m = testing::error_of<UsageError>([&] { check_settings(tmp.path(), now, false); });
+    EXPECT_NE(m.find(tmp.path().string()), std::string::npos) << "accepted? " << text << ": " << m;
   }
 }
 

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "support/fixtures.h"
 #include "weights/weights_test_data.h"
 
 namespace {
@@ -97,29 +98,21 @@ TEST(WeightsLocator, NotFoundSaysWhereItLookedAndWhatToDo) {
   EnvGuard g3("SINFORGE_WEIGHTS_DIR", (dir / "wdir").string()), g4("XDG_CACHE_HOME", (dir / "xdg").string());
   EnvGuard g5("HOME", (dir / "home").string());
   touch(dir / "wdir/vgg_normalised.pth");
-  try {
-    sinforge::locate_weights(std::nullopt, std::nullopt);
-    FAIL() << "no error";
-  } catch (const sinforge::UsageError& e) {
-    const std::string m = e.what();
-    EXPECT_TRUE(contains(m, "cannot find decoder.pth")) << m;
-    EXPECT_FALSE(contains(m, "cannot find vgg_normalised.pth")) << m;
-    EXPECT_TRUE(contains(m, "--decoder")) << m;
-    EXPECT_TRUE(contains(m, "$SINFORGE_DECODER")) << m;
-    EXPECT_TRUE(contains(m, (dir / "wdir/decoder.pth").string())) << m;
-    EXPECT_TRUE(contains(m, (dir / "xdg/sinforge/weights/decoder.pth").string())) << m;
-    EXPECT_TRUE(contains(m, "weights/fetch.sh")) << m;
-    EXPECT_TRUE(contains(m, "SINFORGE_WEIGHTS_DIR")) << m;
-  }
+  const auto locate_defaults = [] { sinforge::locate_weights(std::nullopt, std::nullopt); };
+  const std::string m = sinforge::testing::error_of<sinforge::UsageError>(locate_defaults);
+  EXPECT_TRUE(contains(m, "cannot find decoder.pth")) << m;
+  EXPECT_FALSE(contains(m, "cannot find vgg_normalised.pth")) << m;
+  EXPECT_TRUE(contains(m, "--decoder")) << m;
+  EXPECT_TRUE(contains(m, "$SINFORGE_DECODER")) << m;
+  EXPECT_TRUE(contains(m, (dir / "wdir/decoder.pth").string())) << m;
+  EXPECT_TRUE(contains(m, (dir / "xdg/sinforge/weights/decoder.pth").string())) << m;
+  EXPECT_TRUE(contains(m, "weights/fetch.sh")) << m;
+  EXPECT_TRUE(contains(m, "SINFORGE_WEIGHTS_DIR")) << m;
   EXPECT_THROW(sinforge::locate_weights(dir / "missing_vgg.pth", dir / "wdir/vgg_normalised.pth"),
                sinforge::UsageError);
   EnvGuard g6("SINFORGE_DECODER", (dir / "missing_dec.pth").string());
-  try {
-    sinforge::locate_weights(std::nullopt, std::nullopt);
-    FAIL() << "no error";
-  } catch (const sinforge::UsageError& e) {
-    EXPECT_TRUE(contains(e.what(), "missing_dec.pth: no such file")) << e.what();
-  }
+  const std::string missing = sinforge::testing::error_of<sinforge::UsageError>(locate_defaults);
+  EXPECT_TRUE(contains(missing, "missing_dec.pth: no such file")) << missing;
 }
 
 TEST(WeightsFetch, FailsQuicklyAndClearlyWhenOffline) {

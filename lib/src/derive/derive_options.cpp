@@ -9,6 +9,7 @@
 #include "sinforge/core/error.h"
 #include "sinforge/core/log.h"
 #include "sinforge/core/thread_pool.h"
+#include "sinforge/image/image_format.h"
 #include "sinforge/image/recipe.h"
 #include "sinforge/weights/weights.h"
 
@@ -221,7 +222,7 @@ nlohmann::json derive_settings(const DeriveOptions& o) {
                       {"content_size", o.content_size},
                       {"crop", o.crop},
                       {"seed", o.seed},
-                      {"format", o.format == ImageFormat::kPng ? "png" : "jpg"},
+                      {"format", to_string(o.format)},
                       {"quality", o.format == ImageFormat::kPng ? 0 : o.quality},
                       {"extensions", o.extensions}};
   if (o.variant == DeriveVariant::kScramble) {

@@ -8,7 +8,9 @@
 #include "sinforge/core/atomic_file.h"
 #include "sinforge/core/error.h"
 #include "sinforge/core/log.h"
+#include "sinforge/core/ordered_loader.h"
 #include "sinforge/core/progress.h"
+#include "sinforge/core/queue_depths.h"
 #include "sinforge/core/stop.h"
 #include "sinforge/core/thread_pool.h"
 #include "sinforge/derive/derive_plan.h"
@@ -18,7 +20,6 @@
 #include "sinforge/image/recipe.h"
 #include "sinforge/output/folder_sink.h"
 #include "sinforge/output/output_writer.h"
-#include "sinforge/pipeline/ordered_loader.h"
 #include "sinforge/plan/scan.h"
 #include "sinforge/records/records.h"
 #include "sinforge/records/resume.h"
@@ -167,8 +168,8 @@ size_t derive_remaining(const DeriveOptions& o, const std::vector<RemainingConte
   const size_t threads = workers.size();
   OutputWriter writer(threads, o.format, o.quality);
   FolderSink sink(o.out_dir, writer, recorder);
-  // Two contents ahead per thread: a patched content is 200 images, so the window bounds memory.
-  OrderedLoader<DerivedImages> loader(workers, remaining.size(), threads * 2,
+  OrderedLoader<DerivedImages> loader(workers, remaining.size(),
+                                      threads * kQueueDepths.derive_ahead_per_thread,
                                       [&](size_t i) { return derive_one(o, remaining[i], data); });
   Progress progress(remaining.size(),
                     o.progress_interval > 0 ? progress_mode_for_stderr() : ProgressMode::kOff,
@@ -183,7 +184,8 @@ size_t derive_remaining(const DeriveOptions& o, const std::vector<RemainingConte
       ++skipped;
       progress.skipped(1);
     } else {
-      for (auto& [entry, image] : item.outputs) sink.write({std::move(entry), 0}, std::move(image));
+      // No sample key: derive writes a folder tree; keys name samples in tar shards only.
+      for (auto& [entry, image] : item.outputs) sink.write({std::move(entry), 0, {}}, std::move(image));
       progress.done(1);
     }
     if (i % kContentsPerFlush == kContentsPerFlush - 1) recorder.flush();

@@ -203,11 +203,6 @@ bool is_series_tar(const std::string& name, const std::string& prefix, size_t sh
   return true;
 }
 
-bool is_prefix_tar(const std::string& name, const std::string& prefix) {
-  std::string p, s, n;
-  return split_tar_name(name, p, s, n) && p == prefix;
-}
-
 std::vector<fs::path> series_tars(const fs::path& out_dir, const std::string& prefix, size_t shard) {
   std::vector<std::pair<uint64_t, fs::path>> found;
   if (!fs::is_directory(out_dir)) return {};

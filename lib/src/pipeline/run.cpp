@@ -2,18 +2,13 @@
 // the pairs and names (plan), stylize the contents (stylizer) and write (output_writer).
 #include "sinforge/pipeline/run.h"
 
-#include <ATen/Context.h>
-#include <ATen/Parallel.h>
-#include <c10/core/InferenceMode.h>
 #include <torch/headeronly/version.h>
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
-#include <thread>
 #include <tuple>
 
 #include "sinforge/core/device.h"
@@ -398,8 +393,8 @@ size_t stylize_remaining(const RunOptions& o, const RunInputs& in, OutputSetup& 
                          RunSummary& summary) {
   std::unique_ptr<TarContentSource> tar_source;
   if (in.tars) tar_source = order_for_tars(*in.tars, decoders.size(), output.resumed.remaining);
-  StylizeSettings settings{o.content_dir, o.out_dir,          content_recipe(o),
-                           o.alpha,       summary.batch_size, std::move(output.resumed.existing_outputs)};
+  StylizeSettings settings{o.content_dir, content_recipe(o), o.alpha, summary.batch_size,
+                           std::move(output.resumed.existing_outputs)};
   settings.tar_source = tar_source.get();
   settings.batching = &summary.batching;
   settings.progress_mode = o.progress_interval > 0 ? progress_mode_for_stderr() : ProgressMode::kOff;

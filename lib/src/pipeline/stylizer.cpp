@@ -13,14 +13,14 @@
 
 #include "sinforge/core/error.h"
 #include "sinforge/core/log.h"
+#include "sinforge/core/ordered_loader.h"
 #include "sinforge/core/queue_depths.h"
+#include "sinforge/core/size_batcher.h"
 #include "sinforge/core/stop.h"
 #include "sinforge/image/image_io.h"
 #include "sinforge/image/tensor_image.h"
 #include "sinforge/model/device_memory.h"
 #include "sinforge/output/webdataset.h"
-#include "sinforge/pipeline/ordered_loader.h"
-#include "sinforge/pipeline/size_batcher.h"
 
 namespace sinforge {
 namespace {

@@ -1,9 +1,10 @@
 #include "sinforge/plan/pairing.h"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <stdexcept>
+
+#include "sinforge/image/image_format.h"
 
 namespace sinforge {
 namespace {
@@ -80,12 +81,8 @@ namespace sinforge {
 std::filesystem::path output_relative_path(const std::filesystem::path& content_relative, bool png,
                                            const std::string* painting_label) {
   std::string suffix = png ? ".png" : ".jpg";
-  if (!png) {
-    std::string ext = content_relative.extension().string();
-    std::string lower = ext;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
-    if (lower == ".jpg" || lower == ".jpeg") suffix = ext;
+  if (!png && image_format_of(content_relative) == ImageFormat::kJpeg) {
+    suffix = content_relative.extension().string();  // a JPEG keeps its extension's spelling
   }
   std::string name = content_relative.stem().string();
   if (painting_label != nullptr) name += "-stylized-" + *painting_label;

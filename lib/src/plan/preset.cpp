@@ -8,6 +8,7 @@
 
 #include "sinforge/core/error.h"
 #include "sinforge/core/log.h"
+#include "sinforge/image/image_format.h"
 #include "sinforge/plan/scan.h"
 
 namespace sinforge {
@@ -42,10 +43,9 @@ std::string as_string(const YAML::Node& v) {
 }
 
 ImageFormat as_format(const YAML::Node& v) {
-  const std::string name = as_string(v);
-  if (name == "jpg" || name == "jpeg") return ImageFormat::kJpeg;
-  if (name == "png") return ImageFormat::kPng;
-  throw BadValue{"jpg or png"};
+  ImageFormat format{};
+  if (!parse_image_format(as_string(v), format)) throw BadValue{"jpg or png"};
+  return format;
 }
 
 std::vector<std::string> as_extensions(const YAML::Node& v) {

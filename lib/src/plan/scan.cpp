@@ -28,8 +28,7 @@ struct Found {
 
 class Walker {
  public:
-  Walker(const std::filesystem::path& root, const std::vector<std::string>& extensions)
-      : root_(root), extensions_(extensions) {}
+  explicit Walker(const std::vector<std::string>& extensions) : extensions_(extensions) {}
 
   void walk(const std::filesystem::path& dir, const std::filesystem::path& relative) {
     struct stat st {};
@@ -96,7 +95,6 @@ class Walker {
     return std::find(extensions_.begin(), extensions_.end(), ext) != extensions_.end();
   }
 
-  std::filesystem::path root_;
   std::vector<std::string> extensions_;
   std::vector<FileId> ancestors_;
   std::vector<Found> found_;
@@ -127,7 +125,7 @@ std::vector<std::filesystem::path> scan_images(const std::filesystem::path& root
 }
 
 ScanResult scan_tree(const std::filesystem::path& root, const std::vector<std::string>& extensions) {
-  Walker walker(root, extensions);
+  Walker walker(extensions);
   walker.walk(root, {});
   return {walker.result(), walker.special()};
 }

@@ -6,6 +6,7 @@
 
 #include "sinforge/core/atomic_file.h"
 #include "sinforge/core/error.h"
+#include "sinforge/image/image_format.h"
 #include "sinforge/image/image_io.h"
 #include "sinforge/image/recipe.h"
 #include "sinforge/plan/pairing.h"
@@ -41,7 +42,7 @@ nlohmann::json recipe_settings(const RunOptions& o) {
           {"style_min_size", o.style_min_size},
           {"seed", o.seed},
           {"precision", to_string(o.precision)},
-          {"format", o.format == ImageFormat::kPng ? "png" : "jpg"},
+          {"format", to_string(o.format)},
           {"extensions", o.extensions}};
 }
 

@@ -2,8 +2,6 @@
 // stages by device events (manual time), items (images) per second and bytes per second as counters.
 #include "sinforge/tools/bench.h"
 
-#include <ATen/Context.h>
-#include <ATen/Parallel.h>
 #include <benchmark/benchmark.h>
 #include <c10/core/Event.h>
 #include <c10/core/InferenceMode.h>
@@ -19,7 +17,6 @@
 #include <opencv2/imgproc.hpp>
 #include <random>
 #include <sstream>
-#include <thread>
 
 #include "sinforge/core/atomic_file.h"
 #include "sinforge/core/device.h"
@@ -231,7 +228,7 @@ class Collector : public benchmark::BenchmarkReporter {
 };
 
 void load_content(Data& data, const fs::path& dir) {
-  const std::vector<fs::path> files = scan_images(dir, {"jpg", "jpeg", "png"});
+  const std::vector<fs::path> files = scan_images(dir, default_extensions());
   for (const fs::path& f : files) {
     if (data.jpegs.size() >= 32) break;
     std::ifstream in(dir / f, std::ios::binary);
@@ -276,7 +273,6 @@ void stylize_timed(benchmark::State& st, const Data& data, const RecipeSpec& spe
     FolderSink sink(out, writer, recorder);
     StylizeSettings settings;
     settings.content_dir = content;
-    settings.out_dir = out;
     settings.recipe = spec.recipe;
     settings.batch_size = data.batch;
     settings.batching = &batching;

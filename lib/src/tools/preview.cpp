@@ -1,20 +1,16 @@
 #include "sinforge/tools/preview.h"
 
-#include <ATen/Parallel.h>
-#include <c10/core/InferenceMode.h>
-
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <map>
 #include <optional>
 #include <span>
-#include <thread>
 
 #include "sinforge/core/atomic_file.h"
 #include "sinforge/core/device.h"
 #include "sinforge/core/error.h"
 #include "sinforge/core/log.h"
+#include "sinforge/image/image_format.h"
 #include "sinforge/image/image_io.h"
 #include "sinforge/image/recipe.h"
 #include "sinforge/image/resize.h"
@@ -34,10 +30,7 @@ namespace fs = std::filesystem;
 constexpr uint64_t kSampleSalt = 0x70726576696577ULL;  // "preview"
 
 ImageFormat format_for(const fs::path& file) {
-  std::string ext = file.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (ext == ".jpg" || ext == ".jpeg") return ImageFormat::kJpeg;
-  if (ext == ".png") return ImageFormat::kPng;
+  if (const std::optional<ImageFormat> format = image_format_of(file)) return *format;
   throw UsageError("--out " + file.string() + ": the sheet must end in .jpg, .jpeg or .png");
 }
 

@@ -7,10 +7,10 @@
 #include <nlohmann/json.hpp>
 
 #include "sinforge/core/log.h"
+#include "sinforge/core/ordered_loader.h"
 #include "sinforge/image/image_io.h"
 #include "sinforge/output/tar_file.h"
 #include "sinforge/output/webdataset.h"
-#include "sinforge/pipeline/ordered_loader.h"
 #include "sinforge/tools/verify.h"
 
 namespace sinforge {

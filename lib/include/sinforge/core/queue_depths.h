@@ -30,6 +30,9 @@ struct QueueDepths {
   size_t style_decode_ahead_per_thread = 2;
   int style_batch = 32;
   size_t style_deadline_batches = 4;
+  // sinforge derive: content images derived ahead of the writer, per thread. A patched content is 200
+  // images, so the window bounds host memory.
+  size_t derive_ahead_per_thread = 2;
 };
 
 inline constexpr QueueDepths kQueueDepths{};

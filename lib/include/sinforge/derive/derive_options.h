@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sinforge/image/image_io.h"
+#include "sinforge/plan/scan.h"
 #include "sinforge/plan/shard.h"
 
 namespace sinforge {
@@ -50,7 +51,7 @@ struct DeriveOptions {
   uint64_t seed = 0;
   ImageFormat format = ImageFormat::kJpeg;
   int quality = 75;
-  std::vector<std::string> extensions = {"jpg", "jpeg", "png"};
+  std::vector<std::string> extensions = default_extensions();
   int threads = 0;  // 0: every core
   ShardId shard;
   bool overwrite = false;

@@ -73,8 +73,6 @@ std::string tar_file_name(const std::string& prefix, size_t shard, uint64_t numb
 // Whether name is a tar of prefix's series of that shard; sets number if so.
 bool is_series_tar(const std::string& name, const std::string& prefix, size_t shard,
                    uint64_t* number = nullptr);
-// Whether name is any tar of prefix's series (any shard).
-bool is_prefix_tar(const std::string& name, const std::string& prefix);
 
 // The tars at the top of out_dir that belong to a shard's series, in number order.
 std::vector<std::filesystem::path> series_tars(const std::filesystem::path& out_dir,

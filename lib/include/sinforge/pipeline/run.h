@@ -7,12 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "sinforge/core/size_batcher.h"
 #include "sinforge/image/image_io.h"
 #include "sinforge/image/recipe.h"
 #include "sinforge/model/network.h"
 #include "sinforge/model/session.h"
 #include "sinforge/output/webdataset.h"
-#include "sinforge/pipeline/size_batcher.h"
+#include "sinforge/plan/scan.h"
 #include "sinforge/plan/tar_scan.h"
 #include "sinforge/records/records.h"
 
@@ -44,7 +45,7 @@ struct RunOptions {
   std::string device = "auto";
   Precision precision = Precision::kFp32;
   int batch_size = 0;  // 0: auto, default_batch_size(device) (device_memory.h)
-  std::vector<std::string> extensions = {"jpg", "jpeg", "png"};
+  std::vector<std::string> extensions = default_extensions();
   int threads = 0;         // 0: every core
   ShardId shard;           // which part of the content list this process does (shard.h)
   bool overwrite = false;  // recompute every output, even with other settings recorded (run_settings.h)

@@ -7,13 +7,13 @@
 #include <vector>
 
 #include "sinforge/core/progress.h"
+#include "sinforge/core/size_batcher.h"
 #include "sinforge/core/thread_pool.h"
 #include "sinforge/image/recipe.h"
 #include "sinforge/image/tar_source.h"
 #include "sinforge/model/network.h"
 #include "sinforge/model/style_bank.h"
 #include "sinforge/output/output_sink.h"
-#include "sinforge/pipeline/size_batcher.h"
 #include "sinforge/plan/output_plan.h"
 #include "sinforge/records/records.h"
 
@@ -21,7 +21,6 @@ namespace sinforge {
 
 struct StylizeSettings {
   std::filesystem::path content_dir;
-  std::filesystem::path out_dir;
   ContentRecipe recipe;
   float alpha = 1.f;
   int batch_size = 4;

@@ -11,6 +11,7 @@ namespace sinforge {
 // empty.
 std::vector<std::string> parse_extensions(const std::string& list);
 
+// What run, derive, styles and bench scan for when no --extensions is given: the one spelling of the list.
 inline const std::vector<std::string>& default_extensions() {
   static const std::vector<std::string> extensions = {"jpg", "jpeg", "png"};
   return extensions;

@@ -13,15 +13,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sinforge/core/size_batcher.h"
 #include "sinforge/model/network.h"
-#include "sinforge/pipeline/size_batcher.h"
 
 namespace sinforge {
 
 struct BenchOptions {
   std::string device = "auto";
   Precision precision = Precision::kFp32;
-  int batch_size = 0;  // 0: 1 on the CPU, 32 on a GPU
+  int batch_size = 0;  // 0: 1 on the CPU, kGpuDefaultBatchSize (128) on a GPU
   int threads = 0;     // 0: every core
   std::vector<std::string> recipes = {"sin224", "full", "sin64"};
   std::filesystem::path content_dir;  // optional real data: JPEGs to decode and run end to end

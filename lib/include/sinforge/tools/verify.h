@@ -25,7 +25,7 @@
 namespace sinforge {
 
 struct VerifyProblem {
-  std::string kind;    // "missing", "broken", "duplicate", "summary" or "stray"
+  std::string kind;    // "missing", "broken", "duplicate", "summary", "stray" or (webdataset) "unrecorded"
   std::string path;    // the output (relative to the folder) or, for "summary", the missing summary's name
   std::string reason;  // why, for the user
 };

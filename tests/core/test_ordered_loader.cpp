@@ -8,8 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include "sinforge/core/ordered_loader.h"
 #include "sinforge/core/thread_pool.h"
-#include "sinforge/pipeline/ordered_loader.h"
 
 namespace sinforge {
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "sinforge/pipeline/size_batcher.h"
+#include "sinforge/core/size_batcher.h"
 
 namespace sinforge {
 namespace {
