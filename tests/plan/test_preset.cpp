@@ -86,6 +86,9 @@ TEST(Preset, UnknownKeysAndBadValuesFailNamingFileAndKey) {
       {"quality: 101\n", "quality"},
       {"style-size: [1, 2]\n", "style-size"},
       {"crop: 224\noutput_size: 64\n", "output_size"},
+      // Found by fuzz_preset: an empty list was refused in --extensions' words, naming neither file nor key.
+      {"extensions: \"\"\n", "extensions"},
+      {"extensions: ., .\n", "extensions"},
   };
   for (const BadPreset& c : cases) {
     const fs::path file = tmp / "bad.yaml";

@@ -55,9 +55,12 @@ std::vector<std::string> as_extensions(const YAML::Node& v) {
   } else {
     list = as_string(v);
   }
-  std::vector<std::string> out = parse_extensions(list);
-  if (out.empty()) throw BadValue{"a list of extensions"};
-  return out;
+  // parse_extensions words its refusal for the flag; a preset's names the file and the key instead.
+  try {
+    return parse_extensions(list);
+  } catch (const UsageError&) {
+    throw BadValue{"a list of extensions"};
+  }
 }
 
 using Setter = std::function<void(const YAML::Node&, RunOptions&)>;
