@@ -34,13 +34,7 @@ class ResumeCli : public ::testing::Test {
   static void SetUpTestSuite() {
     data_ = new TempDir();
     // 15 content images in three folders: enough that a run is still busy when the signal comes.
-    for (int copy = 0; copy < 3; ++copy) {
-      for (const auto& e : fs::directory_iterator(testing::samples_dir() / "content")) {
-        const fs::path dir = data_->path() / "content" / ("class" + std::to_string(copy));
-        fs::create_directories(dir);
-        fs::copy_file(e.path(), dir / e.path().filename());
-      }
-    }
+    testing::copy_samples_into_classes(data_->path() / "content");
     const auto run = sinforge("--out " + quote(reference()));
     ASSERT_EQ(run.exit_code, 0) << run.output;
   }

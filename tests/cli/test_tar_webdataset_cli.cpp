@@ -66,12 +66,7 @@ class TarWebDatasetCli : public ::testing::Test {
   static void SetUpTestSuite() {
     if (!webdataset_available()) return;
     data_ = new TempDir();
-    for (int copy = 0; copy < 3; ++copy) {
-      const fs::path dir = data_->path() / "tree" / ("class" + std::to_string(copy));
-      fs::create_directories(dir);
-      for (const auto& e : fs::directory_iterator(testing::samples_dir() / "content"))
-        fs::copy_file(e.path(), dir / e.path().filename());
-    }
+    testing::copy_samples_into_classes(data_->path() / "tree");
     const auto made = testing::run_reference("write_tar_shards.py",
                                              quote(data_->path() / "tree") + " " + quote(shards()) + " 2");
     ASSERT_EQ(made.exit_code, 0) << made.output;

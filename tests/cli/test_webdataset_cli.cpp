@@ -65,13 +65,7 @@ class WebDatasetCli : public ::testing::Test {
     if (!webdataset_available()) return;
     data_ = new TempDir();
     // 15 content images in three class folders, two styles each: 30 samples, about ten tars of 16 kB.
-    for (int copy = 0; copy < 3; ++copy) {
-      for (const auto& e : fs::directory_iterator(testing::samples_dir() / "content")) {
-        const fs::path dir = data_->path() / "content" / ("class" + std::to_string(copy));
-        fs::create_directories(dir);
-        fs::copy_file(e.path(), dir / e.path().filename());
-      }
-    }
+    testing::copy_samples_into_classes(data_->path() / "content");
     auto run = sinforge("--out " + quote(folder_reference()), "");
     ASSERT_EQ(run.exit_code, 0) << run.output;
     run = sinforge("--out " + quote(reference()));

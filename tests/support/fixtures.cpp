@@ -63,6 +63,15 @@ std::vector<std::string> output_files_below(const fs::path& root) {
   return out;
 }
 
+void copy_samples_into_classes(const fs::path& root, int classes) {
+  for (int c = 0; c < classes; ++c) {
+    const fs::path dir = root / ("class" + std::to_string(c));
+    fs::create_directories(dir);
+    for (const auto& e : fs::directory_iterator(samples_dir() / "content"))
+      fs::copy_file(e.path(), dir / e.path().filename());
+  }
+}
+
 bool wait_for_outputs(const fs::path& out, size_t n, std::chrono::seconds timeout) {
   const auto end = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < end) {

@@ -29,6 +29,10 @@ namespace sinforge::testing {
 std::vector<std::string> output_files_below(const std::filesystem::path& root);
 std::map<std::string, std::string> output_bytes_below(const std::filesystem::path& root);
 
+// The bundled sample photos copied into root/class0 .. root/class<classes-1>: 15 images in three classes by
+// default, the small tree the end-to-end suites run on.
+void copy_samples_into_classes(const std::filesystem::path& root, int classes = 3);
+
 // For the kill tests: waits until at least n outputs stand under their final names in out (records and
 // temporaries not counted: the style bank's temporary, written before any image, would otherwise let the
 // kill come before any output exists). The run renames files while this looks; a file gone between
