@@ -26,6 +26,19 @@ constexpr int kDecoderUpsampleAfter[] = {0, 4, 6};
 
 bool contains(const int* begin, const int* end, int value) { return std::find(begin, end, value) != end; }
 
+// forward over the batch, one image at a time on the CPU (network.h says why), whole on a GPU.
+template <typename Forward>
+at::Tensor batch_independent(const NetworkOptions& options, const at::Tensor& batch, Forward&& forward) {
+  const c10::InferenceMode inference;
+  if (options.device.is_cuda() || batch.size(0) <= 1) return forward(batch);
+  std::vector<at::Tensor> results;
+  results.reserve(static_cast<size_t>(batch.size(0)));
+  // A copy of each image: its own allocation (aligned as any tensor's), not a view at an offset into the
+  // batch, so the image reaches oneDNN as it would alone.
+  for (int64_t i = 0; i < batch.size(0); ++i) results.push_back(forward(batch.narrow(0, i, 1).clone()));
+  return at::cat(results);
+}
+
 ConvLayer to_device(const ConvLayer& layer, const NetworkOptions& options) {
   const auto dtype = scalar_type(options.precision);
   ConvLayer out;
@@ -127,6 +140,10 @@ Encoder::Encoder(const EncoderWeights& weights, const NetworkOptions& options) :
 }
 
 at::Tensor Encoder::operator()(const at::Tensor& images) const {
+  return batch_independent(options_, images, [this](const at::Tensor& batch) { return forward(batch); });
+}
+
+at::Tensor Encoder::forward(const at::Tensor& images) const {
   const c10::InferenceMode inference;
   at::Tensor x = prepare_input(images, options_);
   size_t next = 0;
@@ -159,6 +176,10 @@ Decoder::Decoder(const DecoderWeights& weights, const NetworkOptions& options) :
 }
 
 at::Tensor Decoder::operator()(const at::Tensor& features) const {
+  return batch_independent(options_, features, [this](const at::Tensor& batch) { return forward(batch); });
+}
+
+at::Tensor Decoder::forward(const at::Tensor& features) const {
   const c10::InferenceMode inference;
   at::Tensor x = features.to(options_.device, scalar_type(options_.precision));
   if (options_.channels_last) x = x.contiguous(at::MemoryFormat::ChannelsLast);

@@ -48,6 +48,16 @@ void apply_conv_algorithm_policy(const NetworkOptions& options);
 // Computed in double precision.
 ConvLayer fold_input_conv(const ConvLayer& input_1x1, const ConvLayer& first_3x3);
 
+// On the CPU the encoder and the decoder take a batch one image at a time, so an image's result never
+// depends on what else shares its batch: oneDNN picks its convolution algorithm by the batch's size too, and
+// on an AVX-512 machine a 3->64 or 256->512 convolution of one image differed in its last bits between a
+// batch of 1 and one of 4, which moved an output pixel by a level. A resumed run, a shard, --batch-size or
+// --pairs then gave other bytes than one uninterrupted run. One at a time costs nothing measurable there
+// (four single-image 3x3 convolutions took no longer than one batch of four). The thread count still
+// matters for some small shapes (oneDNN splits one image's work by it): bytes repeat for one --threads. On a
+// GPU the batch runs whole (cuDNN may choose per batch size as well: GPU outputs are held to the CPU's within
+// a tolerance).
+
 // relu4_1 features of a batch of images.
 class Encoder {
  public:
@@ -57,6 +67,8 @@ class Encoder {
   at::Tensor operator()(const at::Tensor& images) const;
 
  private:
+  at::Tensor forward(const at::Tensor& images) const;  // the whole batch at once
+
   NetworkOptions options_;
   std::vector<ConvLayer> convs_;  // with the 1x1 first when it is not folded
   bool has_input_1x1_ = false;
@@ -69,6 +81,7 @@ class Decoder {
   at::Tensor operator()(const at::Tensor& features) const;
 
  private:
+  at::Tensor forward(const at::Tensor& features) const;  // the whole batch at once
   NetworkOptions options_;
   std::vector<ConvLayer> convs_;
 };
