@@ -10,6 +10,7 @@
 #include "sinforge/plan/shard.h"
 #include "sinforge/records/records.h"
 #include "support/fixtures.h"
+#include "support/suite_setup.h"
 #include "support/test_util.h"
 
 namespace sinforge {
@@ -23,10 +24,13 @@ class OddInput : public ::testing::Test {
  protected:
   // One tree of odd inputs, shared by the tests of this file; the run over it is made on first use.
   static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    auto r = testing::run_reference("make_odd_inputs.py", quote(dir_->path()));
-    ASSERT_EQ(r.exit_code, 0) << r.output;
+    setup_.run([] {
+      dir_ = new TempDir();
+      auto r = testing::run_reference("make_odd_inputs.py", quote(dir_->path()));
+      testing::SuiteSetup::require(r.exit_code == 0, r.output);
+    });
   }
+  void SetUp() override { setup_.check(); }
   static void TearDownTestSuite() {
     delete run_;
     delete dir_;
@@ -48,6 +52,7 @@ class OddInput : public ::testing::Test {
   }
   static fs::path out() { return *dir_ / "out"; }
 
+  static inline testing::SuiteSetup setup_;
   static inline TempDir* dir_ = nullptr;
   static inline testing::CommandResult* run_ = nullptr;
 };

@@ -16,6 +16,7 @@
 #include "sinforge/records/records.h"
 #include "sinforge/records/resume.h"
 #include "support/fixtures.h"
+#include "support/suite_setup.h"
 #include "support/test_util.h"
 
 namespace sinforge {
@@ -32,12 +33,15 @@ using testing::wait_for;
 class ResumeCli : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    data_ = new TempDir();
-    // 15 content images in three folders: enough that a run is still busy when the signal comes.
-    testing::copy_samples_into_classes(data_->path() / "content");
-    const auto run = sinforge("--out " + quote(reference()));
-    ASSERT_EQ(run.exit_code, 0) << run.output;
+    setup_.run([] {
+      data_ = new TempDir();
+      // 15 content images in three folders: enough that a run is still busy when the signal comes.
+      testing::copy_samples_into_classes(data_->path() / "content");
+      const auto run = sinforge("--out " + quote(reference()));
+      testing::SuiteSetup::require(run.exit_code == 0, run.output);
+    });
   }
+  void SetUp() override { setup_.check(); }
   static void TearDownTestSuite() {
     delete data_;
     data_ = nullptr;
@@ -70,6 +74,7 @@ class ResumeCli : public ::testing::Test {
     EXPECT_EQ(testing::temporaries_below(out), 0u);
   }
 
+  static inline testing::SuiteSetup setup_;
   static inline TempDir* data_ = nullptr;
   TempDir tmp_;
 };

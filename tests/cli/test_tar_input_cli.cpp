@@ -16,6 +16,7 @@
 
 #include "sinforge/records/records.h"
 #include "support/fixtures.h"
+#include "support/suite_setup.h"
 #include "support/test_util.h"
 
 namespace sinforge {
@@ -49,14 +50,17 @@ class TarInputCli : public ::testing::Test {
  protected:
   // 15 images in three class folders, written as 2 tars (and extracted) by the reference script.
   static void SetUpTestSuite() {
-    data_ = new TempDir();
-    testing::copy_samples_into_classes(data_->path() / "tree");
-    const auto made = testing::run_reference("write_tar_shards.py",
-                                             quote(data_->path() / "tree") + " " + quote(shards()) + " 2");
-    ASSERT_EQ(made.exit_code, 0) << made.output;
-    const auto run = sinforge(run_args(shards() / "extracted", reference()));
-    ASSERT_EQ(run.exit_code, 0) << run.output;
+    setup_.run([] {
+      data_ = new TempDir();
+      testing::copy_samples_into_classes(data_->path() / "tree");
+      const auto made = testing::run_reference("write_tar_shards.py",
+                                               quote(data_->path() / "tree") + " " + quote(shards()) + " 2");
+      testing::SuiteSetup::require(made.exit_code == 0, made.output);
+      const auto run = sinforge(run_args(shards() / "extracted", reference()));
+      testing::SuiteSetup::require(run.exit_code == 0, run.output);
+    });
   }
+  void SetUp() override { setup_.check(); }
   static void TearDownTestSuite() {
     delete data_;
     data_ = nullptr;
@@ -85,6 +89,7 @@ class TarInputCli : public ::testing::Test {
     EXPECT_EQ(testing::temporaries_below(out), 0u);
   }
 
+  static inline testing::SuiteSetup setup_;
   static inline TempDir* data_ = nullptr;
   TempDir tmp_;
 };

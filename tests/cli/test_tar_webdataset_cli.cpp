@@ -17,6 +17,7 @@
 #include "sinforge/output/webdataset.h"
 #include "sinforge/records/records.h"
 #include "support/fixtures.h"
+#include "support/suite_setup.h"
 #include "support/test_util.h"
 
 namespace sinforge {
@@ -65,13 +66,15 @@ class TarWebDatasetCli : public ::testing::Test {
   // reference is the webdataset-layout run from the extracted folders.
   static void SetUpTestSuite() {
     if (!webdataset_available()) return;
-    data_ = new TempDir();
-    testing::copy_samples_into_classes(data_->path() / "tree");
-    const auto made = testing::run_reference("write_tar_shards.py",
-                                             quote(data_->path() / "tree") + " " + quote(shards()) + " 2");
-    ASSERT_EQ(made.exit_code, 0) << made.output;
-    const auto run = sinforge(run_args(shards() / "extracted", reference()));
-    ASSERT_EQ(run.exit_code, 0) << run.output;
+    setup_.run([] {
+      data_ = new TempDir();
+      testing::copy_samples_into_classes(data_->path() / "tree");
+      const auto made = testing::run_reference("write_tar_shards.py",
+                                               quote(data_->path() / "tree") + " " + quote(shards()) + " 2");
+      testing::SuiteSetup::require(made.exit_code == 0, made.output);
+      const auto run = sinforge(run_args(shards() / "extracted", reference()));
+      testing::SuiteSetup::require(run.exit_code == 0, run.output);
+    });
   }
   static void TearDownTestSuite() {
     delete data_;
@@ -79,6 +82,7 @@ class TarWebDatasetCli : public ::testing::Test {
   }
   void SetUp() override {
     if (!webdataset_available()) GTEST_SKIP() << "built without libarchive";
+    setup_.check();
   }
   static fs::path shards() { return data_->path() / "shards"; }
   static fs::path reference() { return data_->path() / "reference"; }
@@ -128,6 +132,7 @@ class TarWebDatasetCli : public ::testing::Test {
     EXPECT_EQ(v.exit_code, 0) << v.output;
   }
 
+  static inline testing::SuiteSetup setup_;
   static inline TempDir* data_ = nullptr;
   TempDir tmp_;
 };

@@ -22,6 +22,7 @@
 #include "sinforge/records/records.h"
 #include "sinforge/records/resume.h"
 #include "support/fixtures.h"
+#include "support/suite_setup.h"
 #include "support/test_util.h"
 
 namespace sinforge {
@@ -63,13 +64,15 @@ class WebDatasetCli : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (!webdataset_available()) return;
-    data_ = new TempDir();
-    // 15 content images in three class folders, two styles each: 30 samples, about ten tars of 16 kB.
-    testing::copy_samples_into_classes(data_->path() / "content");
-    auto run = sinforge("--out " + quote(folder_reference()), "");
-    ASSERT_EQ(run.exit_code, 0) << run.output;
-    run = sinforge("--out " + quote(reference()));
-    ASSERT_EQ(run.exit_code, 0) << run.output;
+    setup_.run([] {
+      data_ = new TempDir();
+      // 15 content images in three class folders, two styles each: 30 samples, about ten tars of 16 kB.
+      testing::copy_samples_into_classes(data_->path() / "content");
+      auto run = sinforge("--out " + quote(folder_reference()), "");
+      testing::SuiteSetup::require(run.exit_code == 0, run.output);
+      run = sinforge("--out " + quote(reference()));
+      testing::SuiteSetup::require(run.exit_code == 0, run.output);
+    });
   }
   static void TearDownTestSuite() {
     delete data_;
@@ -77,6 +80,7 @@ class WebDatasetCli : public ::testing::Test {
   }
   void SetUp() override {
     if (!webdataset_available()) GTEST_SKIP() << "built without libarchive";
+    setup_.check();
   }
   static fs::path reference() { return data_->path() / "reference"; }
   static fs::path folder_reference() { return data_->path() / "folder"; }
@@ -114,6 +118,7 @@ class WebDatasetCli : public ::testing::Test {
     EXPECT_EQ(v.exit_code, 0) << v.output;
   }
 
+  static inline testing::SuiteSetup setup_;
   static inline TempDir* data_ = nullptr;
   TempDir tmp_;
 };

@@ -13,6 +13,7 @@
 #include "sinforge/core/error.h"
 #include "sinforge/image/image_io.h"
 #include "support/fixtures.h"
+#include "support/suite_setup.h"
 #include "support/test_util.h"
 
 namespace fs = std::filesystem;
@@ -66,11 +67,14 @@ std::vector<int> jpeg_sampling_factors(const std::vector<uint8_t>& b) {
 class ImageDecodeCases : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = std::make_unique<TempDir>();
-    const auto r =
-        sinforge::testing::run_reference("pillow_decode_cases.py", sinforge::testing::quote(dir_->path()));
-    ASSERT_EQ(r.exit_code, 0) << r.output;
+    setup_.run([] {
+      dir_ = std::make_unique<TempDir>();
+      const auto r =
+          sinforge::testing::run_reference("pillow_decode_cases.py", sinforge::testing::quote(dir_->path()));
+      sinforge::testing::SuiteSetup::require(r.exit_code == 0, r.output);
+    });
   }
+  void SetUp() override { setup_.check(); }
   static void TearDownTestSuite() { dir_.reset(); }
 
   static fs::path file(const std::string& name) { return dir_->path() / name; }
@@ -79,6 +83,7 @@ class ImageDecodeCases : public ::testing::Test {
     return {sinforge::read_image(file(name)), sinforge::read_image(file(name + ".expected.png"))};
   }
 
+  static inline sinforge::testing::SuiteSetup setup_;
   static inline std::unique_ptr<TempDir> dir_;
 };
 
