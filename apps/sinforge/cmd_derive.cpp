@@ -12,6 +12,7 @@
 #include "sinforge/core/stop.h"
 #include "sinforge/derive/derive_run.h"
 #include "sinforge/image/image_format.h"
+#include "sinforge/output/webdataset.h"
 #include "sinforge/plan/scan.h"
 #include "sinforge/plan/shard.h"
 #include "sinforge/records/records.h"
@@ -100,6 +101,10 @@ DeriveOptions read_flags(const cxxopts::ParseResult& r) {
                   r.count("shard-count") != 0 ? std::optional(r["shard-count"].as<size_t>()) : std::nullopt);
   o.overwrite = r.count("overwrite") != 0;
   given(r, "progress-interval", o.progress_interval);
+  if (given(r, "output-layout", text) && !parse_output_layout(text, o.layout))
+    throw UsageError("--output-layout must be folder or webdataset, got '" + text + "'");
+  if (given(r, "tar-size", text)) o.tar_size = parse_byte_size(text);
+  given(r, "tar-prefix", o.tar_prefix);
   return o;
 }
 
@@ -112,7 +117,10 @@ int derive_command(int argc, char** argv) {
   // clang-format off
   cli.add_options()
       ("content", "folder tree of content images", cxxopts::value<std::string>())
-      ("out", "output folder", cxxopts::value<std::string>())
+      ("out", "output folder (a folder tree, or the tar shards)", cxxopts::value<std::string>())
+      ("output-layout", "folder (ImageFolder trees) or webdataset (tar shards, keys from the folder names)", cxxopts::value<std::string>()->default_value("folder"))
+      ("tar-size", "webdataset: bytes per tar, e.g. 1G, 500M, 1GiB", cxxopts::value<std::string>()->default_value("1G"))
+      ("tar-prefix", "webdataset: tars are <out>/<prefix>-<shard K>-<NNNNNN>.tar", cxxopts::value<std::string>()->default_value("sinforge"))
       ("variant", "scramble, patch, greyscale, contrast, uniform-noise, low-pass, high-pass, rotation, salt-and-pepper, phase-noise, power-equalise or false-colour", cxxopts::value<std::string>())
       ("grid", "scramble: blocks per side, G[,G...] (224/G px blocks)", cxxopts::value<std::string>()->default_value("8,7,4,2"))
       ("copies", "scramble: random block orders per grid", cxxopts::value<int>()->default_value("3"))

@@ -1,8 +1,10 @@
 // `sinforge derive` end to end: its outputs against the Python reference written from the published rules
 // (tests/reference/derive_reference.py), names, determinism, resume after SIGKILL, a corrupt input, wrong
-// flags and shards.
+// flags, shards, and the webdataset layout (the folder layout's bytes under its keys; resume after SIGKILL).
 #include <gtest/gtest.h>
 #include <signal.h>
+
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cmath>
@@ -14,8 +16,10 @@
 #include "sinforge/core/atomic_file.h"
 #include "sinforge/derive/spectrum_file.h"
 #include "sinforge/image/image_io.h"
+#include "sinforge/output/webdataset.h"
 #include "sinforge/records/records.h"
 #include "support/fixtures.h"
+#include "support/suite_setup.h"
 #include "support/test_util.h"
 
 namespace sinforge {
@@ -30,19 +34,22 @@ class DeriveCli : public ::testing::Test {
   // The samples as PNG (lossless, so Pillow and sinforge decode the same pixels) in two class folders,
   // three copies each: 15 contents.
   static void SetUpTestSuite() {
-    data_ = new TempDir();
-    int n = 0;
-    for (const auto& e : fs::directory_iterator(testing::samples_dir() / "content")) {
-      const cv::Mat rgb = read_image(e.path());
-      for (int copy = 0; copy < 3; ++copy) {
-        const fs::path dir = content() / (n % 2 == 0 ? "class_a" : "class_b");
-        fs::create_directories(dir);
-        testing::write_bytes(dir / (e.path().stem().string() + std::to_string(copy) + ".png"),
-                             encode_image(rgb, ImageFormat::kPng));
-        ++n;
+    setup_.run([] {
+      data_ = new TempDir();
+      int n = 0;
+      for (const auto& e : fs::directory_iterator(testing::samples_dir() / "content")) {
+        const cv::Mat rgb = read_image(e.path());
+        for (int copy = 0; copy < 3; ++copy) {
+          const fs::path dir = content() / (n % 2 == 0 ? "class_a" : "class_b");
+          fs::create_directories(dir);
+          testing::write_bytes(dir / (e.path().stem().string() + std::to_string(copy) + ".png"),
+                               encode_image(rgb, ImageFormat::kPng));
+          ++n;
+        }
       }
-    }
+    });
   }
+  void SetUp() override { setup_.check(); }
   static void TearDownTestSuite() {
     delete data_;
     data_ = nullptr;
@@ -75,6 +82,7 @@ class DeriveCli : public ::testing::Test {
     return dir;
   }
 
+  static inline testing::SuiteSetup setup_;
   static inline TempDir* data_ = nullptr;
   TempDir tmp_;
 };
@@ -345,6 +353,98 @@ TEST_F(DeriveCli, ARerunWithOtherSettingsIsRefused) {
   const auto r = testing::run_command(line(few, out, "--variant scramble --seed 2"));
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("seed"), std::string::npos) << r.output;
+  // --overwrite recomputes every output with the new settings: the folder equals a fresh run's (the files
+  // on the disk were taken for done before, and kept seed 1's block orders under seed 2's record).
+  const auto again = testing::run_command(line(few, out, "--variant scramble --seed 2 --overwrite"));
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  const fs::path fresh = tmp_ / "fresh";
+  ASSERT_EQ(testing::run_command(line(few, fresh, "--variant scramble --seed 2")).exit_code, 0);
+  EXPECT_TRUE(testing::output_bytes_below(out) == testing::output_bytes_below(fresh));
+  EXPECT_EQ(testing::manifest_pairs(out), testing::manifest_pairs(fresh));
+}
+
+// The webdataset layout holds the folder layout's bytes: each output under the key its folder name gives
+// (sample_key), with ImageFolder's class and a .json naming the content and the derivation as the
+// manifest does; verify finds it whole.
+TEST_F(DeriveCli, TheWebDatasetLayoutHoldsTheFolderLayoutsOutputsUnderTheirKeys) {
+  if (!webdataset_available()) GTEST_SKIP() << "built without libarchive";
+  const std::string args = "--variant scramble --grid 4,2 --copies 2 --original --format png --seed 5";
+  const fs::path folder = tmp_ / "folder", tars = tmp_ / "tars";
+  ASSERT_EQ(derive(folder, args).exit_code, 0);
+  const auto r = derive(tars, args + " --output-layout webdataset --tar-size 256k --tar-prefix derived");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_GT(series_tars(tars, "derived", 0).size(), 1u) << "256k holds a few 224x224 PNGs, not 75";
+  EXPECT_EQ(read_classes(tars), (std::vector<std::string>{"class_a", "class_b"}));
+  std::map<std::string, ManifestEntry> folder_rows;
+  for (const ManifestEntry& e : read_manifests(folder)) folder_rows.emplace(e.output, e);
+  const testing::TarSamples samples = testing::tar_samples_below(tars);
+  EXPECT_TRUE(samples.repeated.empty());
+  const auto files = testing::output_bytes_below(folder);
+  ASSERT_EQ(files.size(), 75u);  // 15 contents x (2 grids x 2 copies + the original)
+  ASSERT_EQ(samples.members.size(), files.size());
+  for (const auto& [path, bytes] : files) {
+    const auto found = samples.members.find(sample_key(path));
+    ASSERT_NE(found, samples.members.end()) << path;
+    const auto& members = found->second;
+    ASSERT_EQ(members.size(), 3u) << path;
+    EXPECT_TRUE(members.at("png") == bytes) << path << ": not the folder layout's bytes";
+    const std::string cls = fs::path(path).begin()->string() == "class_a" ? "0" : "1";
+    EXPECT_EQ(members.at("cls"), cls) << path;
+    const nlohmann::json j = nlohmann::json::parse(members.at("json"));
+    EXPECT_EQ(j.at("content").get<std::string>(), folder_rows.at(path).content) << path;
+    EXPECT_EQ(j.at("derivation").get<std::string>(), folder_rows.at(path).painting) << path;
+    EXPECT_FALSE(j.contains("alpha")) << "no stylization: no alpha";
+  }
+  const auto v = verify(tars);
+  EXPECT_EQ(v.exit_code, 0) << v.output;
+  // A content at the top of --content has no class: refused before any work.
+  const fs::path flat = tmp_ / "flat", flat_out = tmp_ / "flat_out";
+  fs::create_directories(flat);
+  fs::copy_file(content() / "class_a" / fs::directory_iterator(content() / "class_a")->path().filename(),
+                flat / "top.png");
+  const auto refused =
+      testing::run_command(line(flat, flat_out, "--variant greyscale --output-layout webdataset"));
+  EXPECT_EQ(refused.exit_code, 2) << refused.output;
+  EXPECT_NE(refused.output.find("top.png"), std::string::npos) << refused.output;
+  EXPECT_FALSE(fs::exists(flat_out));
+}
+
+TEST_F(DeriveCli, WebDatasetSigkillThenRerunGivesTheSameSamples) {
+  if (!webdataset_available()) GTEST_SKIP() << "built without libarchive";
+  const std::string args = "--variant patch --format png --output-layout webdataset --tar-size 512k";
+  const fs::path reference_out = tmp_ / "reference", out = tmp_ / "out";
+  ASSERT_EQ(derive(reference_out, args).exit_code, 0);
+  // Once a tar exists (committed or still open), at a random moment.
+  const auto killed = testing::kill_at_a_random_moment(
+      line(content(), out, args), out,
+      [&] {
+        const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        while (std::chrono::steady_clock::now() < end) {
+          std::error_code ec;
+          for (const auto& e : fs::directory_iterator(out, ec))
+            if (e.path().filename().string().find(".tar") != std::string::npos) return true;
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return false;
+      },
+      std::chrono::milliseconds(300));
+  ASSERT_TRUE(killed.landed) << killed.why;
+  const auto rerun = derive(out, args);
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.output;
+  const testing::TarSamples expected = testing::tar_samples_below(reference_out),
+                            actual = testing::tar_samples_below(out);
+  EXPECT_TRUE(actual.repeated.empty()) << actual.repeated.front();
+  ASSERT_EQ(actual.members.size(), expected.members.size());
+  for (const auto& [key, members] : expected.members) {
+    ASSERT_EQ(actual.members.count(key), 1u) << key;
+    EXPECT_TRUE(actual.members.at(key) == members) << "members differ: " << key;
+  }
+  std::map<std::string, int> rows;
+  for (const ManifestEntry& e : read_manifests(out)) ++rows[e.output];
+  EXPECT_EQ(rows.size(), expected.members.size());
+  for (const auto& [key, n] : rows) EXPECT_EQ(n, 1) << key;
+  EXPECT_EQ(testing::temporaries_below(out), 0u);
+  EXPECT_EQ(verify(out).exit_code, 0);
 }
 
 }  // namespace

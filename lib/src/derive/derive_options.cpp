@@ -186,6 +186,7 @@ void validate(const DeriveOptions& o) {
   if (o.quality < 1 || o.quality > 100) throw UsageError("--quality must lie in [1, 100]");
   if (!(o.progress_interval >= 0)) throw UsageError("--progress-interval must be 0 (none) or positive");
   check_thread_flag(o.threads);
+  if (o.layout == OutputLayout::kWebDataset) validate_webdataset_flags(o.tar_size, o.tar_prefix);
   if (o.variant == DeriveVariant::kScramble) validate_scramble(o);
   if (o.variant == DeriveVariant::kPatch) validate_patch(o);
   if (!o.spectrum_file.empty() && o.variant != DeriveVariant::kPowerEqualise)
@@ -237,6 +238,12 @@ nlohmann::json derive_settings(const DeriveOptions& o) {
   if (o.variant == DeriveVariant::kPowerEqualise)
     s["spectrum"] = o.spectrum_file.empty() ? "mean of --content" : "sha256:" + sha256_hex(o.spectrum_file);
   if (!o.gamma_table_file.empty()) s["gamma_table"] = "sha256:" + sha256_hex(o.gamma_table_file);
+  // As run's record: only the webdataset layout adds its keys.
+  if (o.layout == OutputLayout::kWebDataset) {
+    s["output_layout"] = to_string(o.layout);
+    s["tar_size"] = o.tar_size;
+    s["tar_prefix"] = o.tar_prefix;
+  }
   return s;
 }
 

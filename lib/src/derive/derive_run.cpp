@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <set>
 #include <utility>
 
@@ -20,10 +21,13 @@
 #include "sinforge/image/recipe.h"
 #include "sinforge/output/folder_sink.h"
 #include "sinforge/output/output_writer.h"
+#include "sinforge/output/tar_sink.h"
+#include "sinforge/output/webdataset.h"
 #include "sinforge/plan/scan.h"
 #include "sinforge/records/records.h"
 #include "sinforge/records/resume.h"
 #include "sinforge/records/run_settings.h"
+#include "sinforge/records/tar_resume.h"
 
 namespace sinforge {
 namespace {
@@ -33,6 +37,8 @@ using Clock = std::chrono::steady_clock;
 
 // Contents handed to the writer between two journal flushes: a flush is an fsync, too costly per image.
 constexpr size_t kContentsPerFlush = 8;
+
+bool writes_tars(const DeriveOptions& o) { return o.layout == OutputLayout::kWebDataset; }
 
 struct DeriveInputs {
   std::vector<fs::path> contents;
@@ -45,6 +51,7 @@ struct DeriveInputs {
 DeriveInputs load_inputs(const DeriveOptions& o) {
   ScanResult scan = scan_tree(o.content_dir, o.extensions);
   if (scan.images.empty()) throw UsageError("--content " + o.content_dir.string() + ": no images found");
+  if (writes_tars(o)) require_class_folders(scan.images);
   DeriveInputs in{std::move(scan.images), std::move(scan.special), derive_settings(o)};
   check_settings(o.out_dir, in.settings, o.overwrite);
   return in;
@@ -83,10 +90,15 @@ Journal prepare_out_dir(const DeriveOptions& o, const DeriveInputs& in,
   // The spectrum file is written by every shard, like the style bank of run: its temporaries go by the
   // same owner rule.
   remove_stale_record_temporaries(o.out_dir, o.shard, o.out_dir / kSpectrumFileName);
-  remove_stale_output_temporaries(o, planned);
+  if (writes_tars(o)) {
+    remove_stale_tar_temporaries(o.out_dir, o.tar_prefix, o.shard.index);
+  } else {
+    remove_stale_output_temporaries(o, planned);
+  }
   if (o.overwrite) {
     fs::remove(manifest_path(o.out_dir, o.shard));
     fs::remove(skipped_path(o.out_dir, o.shard));
+    if (writes_tars(o)) remove_tar_series(o.out_dir, o.tar_prefix, o.shard.index);
   }
   Journal journal = o.overwrite ? Journal{} : read_journal(o.out_dir);
   fs::create_directories(o.out_dir);
@@ -104,12 +116,18 @@ struct ResumedPlan {
   size_t done = 0;
 };
 
-// Drops every content whose outputs all exist or that is recorded as skipped. An output that exists
-// without a manifest row (its row was lost with a killed process) is recorded now, its size from the file.
+// Drops every content whose outputs all exist or that is recorded as skipped. The folder layout: an output
+// that exists without a manifest row (its row was lost with a killed process) is recorded now, its size
+// from the file. The webdataset layout: an output exists once its key is recorded (the committed tars'
+// rows were re-recorded before: tar_resume.h).
 ResumedPlan resume(const DeriveOptions& o, const std::vector<DerivedContent>& planned, const Journal& journal,
                    RunRecorder& recorder) {
   ResumedPlan r;
   for (const DerivedContent& c : planned) {
+    if (o.overwrite) {  // every output recomputed, as run's --overwrite: nothing on the disk counts as done
+      r.remaining.push_back({&c, {}});
+      continue;
+    }
     if (journal.recorded_skips.count({"content", c.relative.generic_string()}) != 0) {
       ++r.done;
       continue;
@@ -117,6 +135,10 @@ ResumedPlan resume(const DeriveOptions& o, const std::vector<DerivedContent>& pl
     RemainingContent left{&c, {}};
     const std::vector<DerivedOutput> outputs = derived_outputs(c, o);
     for (const DerivedOutput& d : outputs) {
+      if (writes_tars(o)) {
+        if (journal.recorded_outputs.count(sample_key(d.output)) != 0) left.existing.insert(d.output);
+        continue;
+      }
       if (!fs::exists(o.out_dir / d.output)) continue;
       left.existing.insert(d.output);
       if (journal.recorded_outputs.count(d.output.generic_string()) != 0) continue;
@@ -161,13 +183,36 @@ DerivedImages derive_one(const DeriveOptions& o, const RemainingContent& r, cons
   return result;
 }
 
-// The contents left to do, decoded and derived on a pool in order, written through the sink; returns how
-// many were skipped.
+// The layout's sink; writer is the folder layout's encoder pool, which must outlive the sink.
+std::unique_ptr<OutputSink> make_sink(const DeriveOptions& o, const std::vector<std::string>& classes,
+                                      RunRecorder& recorder, size_t threads,
+                                      std::unique_ptr<OutputWriter>& writer) {
+  if (!writes_tars(o)) {
+    writer = std::make_unique<OutputWriter>(threads, o.format, o.quality);
+    return std::make_unique<FolderSink>(o.out_dir, *writer, recorder);
+  }
+  TarSinkOptions t;
+  t.out_dir = o.out_dir;
+  t.prefix = o.tar_prefix;
+  t.shard = o.shard.index;
+  t.first_number = next_tar_number(o.out_dir, o.tar_prefix, o.shard.index);
+  t.tar_size = o.tar_size;
+  t.format = o.format;
+  t.quality = o.quality;
+  t.classes = classes;
+  t.seed = o.seed;
+  t.derived = true;
+  return std::make_unique<TarSink>(std::move(t), recorder, threads);
+}
+
+// The contents left to do, decoded and derived on a pool in order, written through the layout's sink;
+// returns how many were skipped. classes: the webdataset layout's class names (class_names).
 size_t derive_remaining(const DeriveOptions& o, const std::vector<RemainingContent>& remaining,
-                        const DeriveData& data, ThreadPool& workers, RunRecorder& recorder, size_t& written) {
+                        const std::vector<std::string>& classes, const DeriveData& data, ThreadPool& workers,
+                        RunRecorder& recorder, size_t& written) {
   const size_t threads = workers.size();
-  OutputWriter writer(threads, o.format, o.quality);
-  FolderSink sink(o.out_dir, writer, recorder);
+  std::unique_ptr<OutputWriter> writer;
+  const std::unique_ptr<OutputSink> sink = make_sink(o, classes, recorder, threads, writer);
   OrderedLoader<DerivedImages> loader(workers, remaining.size(),
                                       threads * kQueueDepths.derive_ahead_per_thread,
                                       [&](size_t i) { return derive_one(o, remaining[i], data); });
@@ -184,16 +229,19 @@ size_t derive_remaining(const DeriveOptions& o, const std::vector<RemainingConte
       ++skipped;
       progress.skipped(1);
     } else {
-      // No sample key: derive writes a folder tree; keys name samples in tar shards only.
-      for (auto& [entry, image] : item.outputs) sink.write({std::move(entry), 0, {}}, std::move(image));
+      // The webdataset layout's key: the folder layout's name, escaped (webdataset.h sample_key).
+      for (auto& [entry, image] : item.outputs) {
+        std::string key = writes_tars(o) ? sample_key(entry.output) : std::string();
+        sink->write({std::move(entry), 0, std::move(key)}, std::move(image));
+      }
       progress.done(1);
     }
     if (i % kContentsPerFlush == kContentsPerFlush - 1) recorder.flush();
   }
-  sink.finish();
+  sink->finish();
   recorder.flush();
   progress.finish();
-  written = sink.written();
+  written = sink->written();
   return skipped;
 }
 
@@ -276,7 +324,13 @@ DeriveSummary run_derive(const DeriveOptions& o) {
                     " content images, ", planned.size(), " in ", o.shard.label()));
 
   Journal journal = prepare_out_dir(o, in, planned);
-  RunRecorder recorder(o.out_dir, o.shard, false, "derivation");
+  RunRecorder recorder(o.out_dir, o.shard, writes_tars(o), "derivation");
+  std::vector<std::string> classes;
+  if (writes_tars(o)) {
+    classes = class_names(in.contents);  // every shard: the whole list
+    write_classes(o.out_dir, classes, o.shard.label());
+    rerecord_committed_tars(o.out_dir, o.tar_prefix, o.shard, journal, recorder);
+  }
   for (const SpecialFile& s : in.special) {
     if (!in_shard(s.relative, o.shard)) continue;
     ++summary.skipped;
@@ -296,7 +350,8 @@ DeriveSummary run_derive(const DeriveOptions& o) {
   if (!data.mean_amplitude.empty())
     write_spectrum_file(o.out_dir / kSpectrumFileName, data.mean_amplitude, o.shard.label());
   try {
-    summary.skipped += derive_remaining(o, resumed.remaining, data, workers, recorder, summary.written);
+    summary.skipped +=
+        derive_remaining(o, resumed.remaining, classes, data, workers, recorder, summary.written);
   } catch (const std::exception& e) {
     throw std::runtime_error(str_cat(e.what(), "; the outputs written so far are kept and recorded: fix the ",
                                      "cause and run the same command again to resume"));

@@ -30,6 +30,15 @@ std::string sample_json(const OutputSample& sample, uint64_t seed, float alpha) 
   return j.dump();
 }
 
+std::string derived_sample_json(const OutputSample& sample, uint64_t seed) {
+  const nlohmann::json j = {{"content", sample.entry.content},
+                            {"derivation", sample.entry.painting},
+                            {"seed", seed},
+                            {"width", sample.entry.width},
+                            {"height", sample.entry.height}};
+  return j.dump();
+}
+
 TarSink::TarSink(TarSinkOptions options, RunRecorder& recorder, size_t threads)
     : options_(std::move(options)),
       recorder_(recorder),
@@ -78,7 +87,9 @@ void TarSink::append(const OutputSample& sample, const std::vector<uint8_t>& ima
     if (!cls) throw std::runtime_error(sample.entry.content + ": content image outside every class folder");
     open_->add(key + (options_.format == ImageFormat::kPng ? ".png" : ".jpg"), image);
     open_->add(key + ".cls", bytes_of(std::to_string(*cls)));
-    open_->add(key + ".json", bytes_of(sample_json(sample, options_.seed, options_.alpha)));
+    open_->add(key + ".json",
+               bytes_of(options_.derived ? derived_sample_json(sample, options_.seed)
+                                         : sample_json(sample, options_.seed, options_.alpha)));
     ManifestEntry row = sample.entry;
     row.output = key;
     row.tar = open_->final_path().filename().string();

@@ -158,6 +158,27 @@ void check_unique_keys(const std::vector<PlannedContent>& planned) {
   }
 }
 
+void validate_webdataset_flags(uint64_t tar_size, const std::string& tar_prefix) {
+  if (!webdataset_available()) {
+    throw UsageError("--output-layout webdataset: this sinforge was built without libarchive (docs/GPU.md)");
+  }
+  if (tar_size == 0) throw UsageError("--tar-size must be positive");
+  const bool plain = !tar_prefix.empty() && std::all_of(tar_prefix.begin(), tar_prefix.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
+  });
+  if (!plain) throw UsageError("--tar-prefix must be letters, digits, '-' or '_', got '" + tar_prefix + "'");
+}
+
+void require_class_folders(const std::vector<fs::path>& contents) {
+  for (const fs::path& c : contents) {
+    if (std::distance(c.begin(), c.end()) < 2) {
+      throw UsageError(
+          str_cat("--output-layout webdataset numbers classes by the content's top-level folder ",
+                  "(as ImageFolder does), but ", c.string(), " lies at the top of --content"));
+    }
+  }
+}
+
 std::vector<std::string> class_names(const std::vector<fs::path>& contents) {
   std::set<std::string> names;
   for (const fs::path& c : contents) {

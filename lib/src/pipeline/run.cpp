@@ -136,33 +136,6 @@ void validate_out_dir(const RunOptions& o) {
   }
 }
 
-void validate_layout(const RunOptions& o) {
-  if (o.layout != OutputLayout::kWebDataset) return;
-  if (!webdataset_available()) {
-    throw UsageError("--output-layout webdataset: this sinforge was built without libarchive (docs/GPU.md)");
-  }
-  if (o.tar_size == 0) throw UsageError("--tar-size must be positive");
-  const bool plain =
-      !o.tar_prefix.empty() && std::all_of(o.tar_prefix.begin(), o.tar_prefix.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
-      });
-  if (!plain)
-    throw UsageError("--tar-prefix must be letters, digits, '-' or '_', got '" + o.tar_prefix + "'");
-}
-
-// The webdataset layout numbers classes by the content's top-level folder, as ImageFolder does: an image at
-// the top of --content has no class (and ImageFolder would not see it either).
-void require_class_folders(const RunOptions& o, const std::vector<fs::path>& contents) {
-  if (o.layout != OutputLayout::kWebDataset) return;
-  for (const fs::path& c : contents) {
-    if (std::distance(c.begin(), c.end()) < 2) {
-      throw UsageError(
-          str_cat("--output-layout webdataset numbers classes by the content's top-level folder ",
-                  "(as ImageFolder does), but ", c.string(), " lies at the top of --content"));
-    }
-  }
-}
-
 // Prepares the output folder for a rerun, builds the sink of the layout and resumes the plan: what is left
 // to do. The folder layout: its files are the truth (resume.h); the webdataset layout: its committed tars
 // (tar_resume.h).
@@ -255,7 +228,7 @@ RunInputs load_run_inputs(const RunOptions& o) {
     in.special_files.push_back({"painting", s.relative, s.reason});
   }
   if (in.contents.empty()) throw UsageError("--content " + o.content_dir.string() + ": no images found");
-  require_class_folders(o, in.contents);
+  if (o.layout == OutputLayout::kWebDataset) require_class_folders(in.contents);
   if (in.paintings.size() < o.num_styles) {
     throw UsageError(str_cat("--styles ", o.styles_dir.string(), " holds ", in.paintings.size(),
                              " images, fewer than --num-styles ", o.num_styles));
@@ -467,7 +440,7 @@ void validate(const RunOptions& o) {
   if (o.quality < 1 || o.quality > 100) throw UsageError("--quality must lie in [1, 100]");
   if (o.batch_size < 0) throw UsageError("--batch-size must be auto or at least 1");
   if (!(o.progress_interval >= 0)) throw UsageError("--progress-interval must be 0 (none) or positive");
-  validate_layout(o);
+  if (o.layout == OutputLayout::kWebDataset) validate_webdataset_flags(o.tar_size, o.tar_prefix);
   check_session_options(session_options(o));
 }
 

@@ -31,7 +31,9 @@ std::vector<ManifestEntry> rows_of_tar(const fs::path& tar) {
         std::string key, ext;
         if (!split_member_name(name, key, ext) || ext != "json") return;
         const nlohmann::json j = nlohmann::json::parse(data);
-        rows.push_back({j.at("content").get<std::string>(), j.at("painting").get<std::string>(), key,
+        // run's samples name their painting, derive's their derivation (tar_sink.h): the manifest's column.
+        const std::string second = j.contains("derivation") ? "derivation" : "painting";
+        rows.push_back({j.at("content").get<std::string>(), j.at(second).get<std::string>(), key,
                         j.at("width").get<int>(), j.at("height").get<int>(), tar.filename().string()});
       });
   return rows;

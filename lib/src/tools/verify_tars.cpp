@@ -45,7 +45,7 @@ std::string check_sample(const std::string& key, const Members& m, const std::ve
   const nlohmann::json j = nlohmann::json::parse(m.data.at("json"), nullptr, false);
   if (j.is_discarded() || !j.contains("content") || !j.contains("width")) return "unreadable .json member";
   s.content = j.value("content", "");
-  s.painting = j.value("painting", "");
+  s.painting = j.value("painting", j.value("derivation", ""));  // run's samples, or derive's (tar_sink.h)
   s.width = j.value("width", 0);
   s.height = j.value("height", 0);
   const std::optional<size_t> cls = class_index(classes, s.content);

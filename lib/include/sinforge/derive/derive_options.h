@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sinforge/image/image_io.h"
+#include "sinforge/output/webdataset.h"
 #include "sinforge/plan/scan.h"
 #include "sinforge/plan/shard.h"
 
@@ -56,6 +57,11 @@ struct DeriveOptions {
   ShardId shard;
   bool overwrite = false;
   double progress_interval = 30;
+  // The layout, as run's: a folder tree, or WebDataset tar shards whose keys are the folder layout's names
+  // (webdataset.h sample_key) and whose .json members name the derivation.
+  OutputLayout layout = OutputLayout::kFolder;
+  uint64_t tar_size = 1000000000;
+  std::string tar_prefix = "sinforge";
 };
 
 // "scramble", "patch", "greyscale", "contrast", "uniform-noise", "low-pass", "high-pass", "rotation",

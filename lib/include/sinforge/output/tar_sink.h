@@ -34,6 +34,7 @@ struct TarSinkOptions {
   std::vector<std::string> classes;  // class_names(): the .cls member is the index of the content's folder
   uint64_t seed = 0;                 // for the .json member
   float alpha = 1.f;
+  bool derived = false;  // derive's samples: the .json member names the derivation (derived_sample_json)
 };
 
 class TarSink : public OutputSink {
@@ -68,5 +69,8 @@ class TarSink : public OutputSink {
 // The .json member of a sample: content, painting (paths relative to --content and --styles), seed, alpha,
 // k, width, height.
 std::string sample_json(const OutputSample& sample, uint64_t seed, float alpha);
+// The .json member of a derived sample (`sinforge derive`): content, derivation (the manifest's column),
+// seed, width, height.
+std::string derived_sample_json(const OutputSample& sample, uint64_t seed);
 
 }  // namespace sinforge

@@ -38,6 +38,15 @@ uint64_t parse_byte_size(const std::string& text);
 // Whether this build can write and read tars (libarchive was found when it was configured).
 bool webdataset_available();
 
+// The checks of --output-layout webdataset's flags that `run` and `derive` share: libarchive built in, a
+// positive --tar-size, a --tar-prefix of letters, digits, '-' and '_'. Throws UsageError naming the flag.
+void validate_webdataset_flags(uint64_t tar_size, const std::string& tar_prefix);
+
+// The layout numbers classes by the content's top-level folder, as ImageFolder does: throws UsageError
+// naming the first content that lies at the top of --content (it has no class; ImageFolder would not see
+// it either).
+void require_class_folders(const std::vector<std::filesystem::path>& contents);
+
 // The planned output path (relative to --out) without its extension, escaped: letters, digits and '-' stay,
 // '/' becomes "_s", '.' "_d", '_' "__" and any other byte "_xHH". Injective, so unique paths give unique
 // keys.
