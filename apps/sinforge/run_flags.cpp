@@ -26,11 +26,12 @@ void add_shared_run_flags(cxxopts::Options& cli) {
       ("styles", "folder tree of paintings", cxxopts::value<std::string>())
       ("vgg", "vgg_normalised.pth (default: see weights/README.md)", cxxopts::value<std::string>())
       ("decoder", "decoder.pth (default: see weights/README.md)", cxxopts::value<std::string>())
-      ("preset", "sin224, sin64, full or a YAML file (configs/); explicit flags override it", cxxopts::value<std::string>())
+      ("preset", "sin224, sin64, full, cue-conflict or a YAML file (configs/); explicit flags override it", cxxopts::value<std::string>())
       ("alpha", "style strength in [0, 1]", cxxopts::value<float>()->default_value("1"))
       ("content-size", "content's shorter side (0 keeps the size)", cxxopts::value<int>()->default_value("0"))
       ("crop", "centre crop of the content, after resizing (0: none)", cxxopts::value<int>()->default_value("0"))
       ("seed", "seed of the painting choice", cxxopts::value<uint64_t>()->default_value("0"))
+      ("cue-conflict", "class folders: pair each image with paintings of other classes, name outputs <class><i>-<class><j> (shape-bias --stimuli)", cxxopts::value<bool>())
       ("style-size", "paintings' shorter side (0 keeps the size); with --style-crop square the square's side", cxxopts::value<int>()->default_value("512"))
       ("style-crop", "none, or square: crop each painting to its centred square first", cxxopts::value<std::string>()->default_value("none"))
       ("style-filter", "resize filter for paintings: bilinear, lanczos or box", cxxopts::value<std::string>()->default_value("bilinear"))
@@ -79,6 +80,7 @@ RunOptions read_shared_run_flags(const cxxopts::ParseResult& r) {
   given(r, "content-size", o.content_size);
   given(r, "crop", o.crop);
   given(r, "seed", o.seed);
+  given(r, "cue-conflict", o.cue_conflict);
   std::string text;
   if (given(r, "extensions", text)) o.extensions = parse_extensions(text);
   apply_style_flags(r, o);

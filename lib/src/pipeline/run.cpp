@@ -25,6 +25,7 @@
 #include "sinforge/output/tar_sink.h"
 #include "sinforge/output/webdataset.h"
 #include "sinforge/pipeline/stylizer.h"
+#include "sinforge/plan/cue_conflict_plan.h"
 #include "sinforge/plan/output_plan.h"
 #include "sinforge/plan/pairs_file.h"
 #include "sinforge/plan/scan.h"
@@ -86,7 +87,7 @@ nlohmann::json summary_json(const RunOptions& o, const RunSummary& s, const nloh
                    {"fill", s.batching.fill()}};
   j["settings"] = recipe_settings(o);
   // What chose each content's paintings: the seed's draw, or the --pairs map (its file and digest).
-  j["settings"]["pairing"] = o.pairs_file.empty() ? "seed" : "pairs";
+  j["settings"]["pairing"] = !o.pairs_file.empty() ? "pairs" : o.cue_conflict ? "cue-conflict" : "seed";
   if (!o.pairs_file.empty())
     j["settings"]["pairs"] = {{"file", o.pairs_file.string()}, {"digest", settings.value("pairs", "")}};
   j["settings"]["content"] = o.content_dir.string();
@@ -233,6 +234,7 @@ RunInputs load_run_inputs(const RunOptions& o) {
     throw UsageError(str_cat("--styles ", o.styles_dir.string(), " holds ", in.paintings.size(),
                              " images, fewer than --num-styles ", o.num_styles));
   }
+  if (o.cue_conflict) check_cue_conflict_inputs(in.contents, in.paintings, o.num_styles);
   if (!o.pairs_file.empty()) {
     in.pairs = read_pairs_file(o.pairs_file);
     check_pairs_known(*in.pairs, in.contents, in.paintings);
@@ -260,12 +262,16 @@ StyleBank encode_paintings(const RunOptions& o, const RunInputs& in, const Style
   return bank;
 }
 
-// The seeded draw, or with --pairs the listed pairs. A listed painting that could not be read is already in
-// the skipped record as a painting; its pairs are left out with a warning, not recorded as skipped contents,
-// since resume takes a skipped content for done and the content may have other paintings.
+// The seeded draw, the cue-conflict draw (numbered by the scanned paintings), or with --pairs the listed
+// pairs. A listed painting that could not be read is already in the skipped record as a painting; its
+// pairs are left out with a warning, not recorded as skipped contents, since resume takes a skipped content
+// for done and the content may have other paintings.
 std::vector<PlannedContent> plan_contents(const RunOptions& o, const RunInputs& in,
                                           const std::vector<fs::path>& usable_paintings) {
   const bool png = o.format == ImageFormat::kPng;
+  if (o.cue_conflict)
+    return plan_cue_conflict_outputs(in.contents, in.paintings, usable_paintings,
+                                     {o.seed, o.num_styles, png});
   if (!in.pairs) return plan_outputs(in.contents, usable_paintings, {o.seed, o.num_styles, png});
   std::vector<std::pair<std::string, std::string>> dropped;
   std::vector<PlannedContent> planned =
@@ -429,7 +435,11 @@ void validate(const RunOptions& o) {
       throw UsageError(str_cat("--pairs ", o.pairs_file.string(), ": no such file"));
     if (o.num_styles != 1)
       throw UsageError("--pairs fixes each content's paintings; --num-styles cannot be given with it");
+    if (o.cue_conflict)
+      throw UsageError("--pairs fixes each content's paintings; --cue-conflict cannot be given with it");
   }
+  if (o.cue_conflict && o.layout == OutputLayout::kWebDataset)
+    throw UsageError("--cue-conflict names files as shape-bias --stimuli reads them: the folder layout only");
   validate_recipe(o);
   if (o.output_size < 0) throw UsageError("--output-size must be 0 (keep) or positive");
   if (o.output_size > 0 && o.crop == 0)

@@ -42,6 +42,12 @@ std::string as_string(const YAML::Node& v) {
   return v.Scalar();
 }
 
+bool as_bool(const YAML::Node& v) {
+  bool b = false;
+  if (!v.IsScalar() || !YAML::convert<bool>::decode(v, b)) throw BadValue{"true or false"};
+  return b;
+}
+
 ImageFormat as_format(const YAML::Node& v) {
   ImageFormat format{};
   if (!parse_image_format(as_string(v), format)) throw BadValue{"jpg or png"};
@@ -89,6 +95,7 @@ const std::map<std::string, Setter>& setters() {
          o.seed = as_number<uint64_t>(v, 0, std::numeric_limits<uint64_t>::max(), "an unsigned integer");
        }},
       {"format", [](const YAML::Node& v, RunOptions& o) { o.format = as_format(v); }},
+      {"cue-conflict", [](const YAML::Node& v, RunOptions& o) { o.cue_conflict = as_bool(v); }},
       {"quality", [](const YAML::Node& v, RunOptions& o) { o.quality = as_int(v, 1, 100); }},
       {"extensions", [](const YAML::Node& v, RunOptions& o) { o.extensions = as_extensions(v); }},
       {"output-layout",

@@ -55,6 +55,7 @@ nlohmann::json output_settings(const RunOptions& o, const std::string& vgg_sha25
   settings["quality"] = o.format == ImageFormat::kPng ? 0 : o.quality;  // PNG ignores the quality
   settings["paintings"] = painting_list_digest(paintings);
   if (!pairs_digest.empty()) settings["pairs"] = pairs_digest;  // the map replaces the seed's draw
+  if (o.cue_conflict) settings["cue_conflict"] = true;          // only when set: older folders still resume
   // Only the webdataset layout adds its keys, so folders written before the layout existed still resume.
   if (o.layout == OutputLayout::kWebDataset) {
     settings["output_layout"] = to_string(o.layout);

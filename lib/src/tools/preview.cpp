@@ -16,6 +16,7 @@
 #include "sinforge/image/resize.h"
 #include "sinforge/image/tar_source.h"
 #include "sinforge/image/tensor_image.h"
+#include "sinforge/plan/cue_conflict_plan.h"
 #include "sinforge/plan/pairing.h"
 #include "sinforge/plan/scan.h"
 #include "sinforge/plan/tar_scan.h"
@@ -184,6 +185,7 @@ std::vector<PreviewRow> run_preview(const PreviewOptions& p) {
         "--styles " + o.styles_dir.string() + ": no images found" +
         (o.style_min_size > 0 ? str_cat(" of at least ", o.style_min_size, " pixels on a side") : ""));
   }
+  if (o.cue_conflict) check_cue_conflict_inputs(contents.relative, paintings, 1);
 
   const Session session(session_options(o), encoder_weights, decoder_weights);
   const StyleNetwork& net = session.network();
@@ -192,9 +194,10 @@ std::vector<PreviewRow> run_preview(const PreviewOptions& p) {
   std::vector<std::array<cv::Mat, 3>> rows;
   for (const fs::path& content : sample_order(contents.relative, o.seed)) {
     if (rows.size() == p.samples) break;
-    // The run's pairing (pairing.h), one style per image.
+    // The run's pairing (pairing.h, or cue_conflict_plan.h), one style per image.
     const fs::path& painting =
-        paintings[pick_paintings(o.seed, content.generic_string(), paintings.size(), 1)[0]];
+        paintings[o.cue_conflict ? pick_other_class_paintings(o.seed, content, paintings, 1)[0]
+                                 : pick_paintings(o.seed, content.generic_string(), paintings.size(), 1)[0]];
     if (auto row = stylize_sample(o, contents, content, painting, net)) {
       rows.push_back(std::move(*row));
       drawn.push_back({content, painting});

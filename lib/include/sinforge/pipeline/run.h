@@ -30,6 +30,8 @@ struct RunOptions {
   size_t num_styles = 1;
   // --pairs: the explicit content-to-painting map (pairs_file.h); empty: the seeded draw.
   std::filesystem::path pairs_file;
+  // --cue-conflict: textures of other classes, outputs named as cue-conflict stimuli (cue_conflict_plan.h).
+  bool cue_conflict = false;
   float alpha = 1.f;
   int content_size = 0;  // shorter side; 0 keeps the size
   int style_size = 512;  // shorter side; 0 keeps the size
