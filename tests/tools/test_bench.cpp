@@ -63,6 +63,27 @@ TEST(Bench, RunsTheMixedSizeFiguresAndReportsTheBatching) {
   EXPECT_NE(table.str().find("% full"), std::string::npos);
 }
 
+TEST(Bench, MeasuresDeriveAgainstItsDecodeAndEncodeFloor) {
+  BenchOptions o;
+  o.device = "cpu";
+  o.threads = 2;
+  o.recipes = {"sin64"};
+  o.repetitions = 1;
+  o.min_time = 0.01;
+  o.mixed_images = 2;
+  o.filter = "derive/(decode_crop_encode|scramble/|false-colour/)";
+  const BenchReport report = run_bench(o);
+  std::vector<std::string> names;
+  for (const BenchFigure& f : report.figures) {
+    names.push_back(f.name);
+    EXPECT_GT(f.images_per_second, 0) << f.name;
+  }
+  // A command that wrote fewer outputs than planned (a skip, a failure) fails its figure: it is missing.
+  EXPECT_EQ(names, (std::vector<std::string>{"derive/decode_crop_encode", "derive/scramble/derive",
+                                             "derive/scramble/command", "derive/false-colour/derive",
+                                             "derive/false-colour/command"}));
+}
+
 TEST(Bench, ImageNetLikeSizesHaveTheirShares) {
   const auto sizes = imagenet_like_sizes(20000, 1);
   EXPECT_EQ(sizes, imagenet_like_sizes(20000, 1)) << "deterministic in the seed";

@@ -2,6 +2,8 @@
 // machine-readable output.
 #include "sinforge/core/log.h"
 
+#include <atomic>
+
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -19,9 +21,14 @@ spdlog::logger& logger() {
   return *instance;
 }
 
+std::atomic<Level> current_level{Level::kInfo};  // spdlog's own level is per logger and spdlog's type
+
 }  // namespace
 
+Level level() { return current_level.load(); }
+
 void set_level(Level level) {
+  current_level.store(level);
   switch (level) {
     case Level::kDebug:
       logger().set_level(spdlog::level::debug);

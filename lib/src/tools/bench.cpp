@@ -2,6 +2,9 @@
 // stages by device events (manual time), items (images) per second and bytes per second as counters.
 #include "sinforge/tools/bench.h"
 
+#include "bench_derive.h"
+#include "bench_harness.h"
+
 #include <benchmark/benchmark.h>
 #include <c10/core/Event.h>
 #include <c10/core/InferenceMode.h>
@@ -45,6 +48,7 @@ namespace sinforge {
 namespace {
 
 namespace fs = std::filesystem;
+using namespace bench;  // the harness (bench_harness.h)
 
 // The recipes' shapes: ImageNet's typical 500x375 input, and what each recipe makes of it.
 struct RecipeSpec {
@@ -64,8 +68,8 @@ const std::vector<RecipeSpec>& all_recipes() {
 }
 
 constexpr int kInputW = 500, kInputH = 375;
-// The mixed sets' seeds: the bench's figures and write_bench_data's files are the same images.
-constexpr uint32_t kMixedContentSeed = 2026;
+// The paintings' seed (the content's, kMixedContentSeed, is the harness's): the bench's figures and
+// write_bench_data's files are the same images.
 constexpr uint32_t kPaintingSeed = 77;
 constexpr uint32_t kLayoutImages = 64;  // images per iteration of the output layout figures
 
@@ -73,58 +77,6 @@ double total_bytes(const std::vector<std::vector<uint8_t>>& images) {
   double n = 0;
   for (const auto& i : images) n += static_cast<double>(i.size());
   return n;
-}
-
-// Times a region: device events on a GPU (the stream's own clock), the wall clock on the CPU.
-class RegionTimer {
- public:
-  explicit RegionTimer(at::Device device) : device_(device) {
-    if (device_.is_cuda()) {
-      start_.emplace(device_.type(), c10::EventFlag::BACKEND_DEFAULT);
-      stop_.emplace(device_.type(), c10::EventFlag::BACKEND_DEFAULT);
-    }
-  }
-  void start() {
-    if (device_.is_cuda()) {
-      start_->record(stream());
-    } else {
-      t0_ = std::chrono::steady_clock::now();
-    }
-  }
-  double stop() {  // seconds
-    if (device_.is_cuda()) {
-      stop_->record(stream());
-      stop_->synchronize();
-      return start_->elapsedTime(*stop_) / 1e3;
-    }
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
-  }
-
- private:
-  c10::Stream stream() const { return c10::impl::VirtualGuardImpl(device_.type()).getStream(device_); }
-  at::Device device_;
-  std::optional<c10::Event> start_, stop_;
-  std::chrono::steady_clock::time_point t0_;
-};
-
-void synchronize(at::Device device) {
-  if (!device.is_cuda()) return;
-  c10::Event e(device.type());
-  e.record(c10::impl::VirtualGuardImpl(device.type()).getStream(device));
-  e.synchronize();
-}
-
-// A photo-like image: smooth colour fields plus fine noise, so the codecs see realistic entropy.
-cv::Mat synthetic_image(int w, int h, uint32_t seed) {
-  cv::Mat coarse(h / 16 + 1, w / 16 + 1, CV_8UC3);
-  cv::randu(coarse, 0, 255);
-  cv::Mat img;
-  cv::resize(coarse, img, cv::Size(w, h), 0, 0, cv::INTER_CUBIC);
-  cv::Mat noise(h, w, CV_8UC3);
-  cv::theRNG().state = seed;
-  cv::randn(noise, 0, 12);
-  cv::add(img, noise, img);
-  return img;
 }
 
 struct Data {
@@ -141,49 +93,6 @@ struct Data {
   int threads = 1;
   int e2e_images = 2;
 };
-
-// Writes photo-like JPEG files of the given sizes as <prefix><i>.jpg under dir, unless there already, and
-// lists them.
-std::vector<fs::path> write_sized_jpegs(const fs::path& dir, const std::vector<std::pair<int, int>>& sizes,
-                                        uint32_t seed, const std::string& prefix) {
-  std::vector<fs::path> names;
-  for (size_t i = 0; i < sizes.size(); ++i) {
-    names.emplace_back(prefix + std::to_string(i) + ".jpg");
-    if (fs::exists(dir / names.back())) continue;
-    const cv::Mat img = synthetic_image(sizes[i].first, sizes[i].second, seed + static_cast<uint32_t>(i));
-    write_file_atomic(dir / names.back(), encode_image(img, ImageFormat::kJpeg, 90));
-  }
-  return names;
-}
-
-void add_counters(benchmark::State& st, double items_per_iteration, double bytes_per_iteration) {
-  const auto iterations = static_cast<double>(st.iterations());
-  if (items_per_iteration > 0)
-    st.counters["items_per_second"] =
-        benchmark::Counter(items_per_iteration * iterations, benchmark::Counter::kIsRate);
-  if (bytes_per_iteration > 0)
-    st.counters["bytes_per_second"] =
-        benchmark::Counter(bytes_per_iteration * iterations, benchmark::Counter::kIsRate);
-}
-
-// Runs fn once per iteration, timed by the region timer; errors end the figure with their message.
-template <typename Fn>
-void timed_loop(benchmark::State& st, at::Device device, double items, double bytes, Fn&& fn) {
-  try {
-    const c10::InferenceMode inference;
-    RegionTimer timer(device);
-    fn();  // warm-up: allocations, cuDNN's algorithm search, codec tables
-    synchronize(device);
-    for (auto _ : st) {
-      timer.start();
-      fn();
-      st.SetIterationTime(timer.stop());
-    }
-    add_counters(st, items, bytes);
-  } catch (const std::exception& e) {
-    st.SkipWithError(e.what());
-  }
-}
 
 class Collector : public benchmark::BenchmarkReporter {
  public:
@@ -236,19 +145,6 @@ void load_content(Data& data, const fs::path& dir) {
   }
   if (data.jpegs.empty()) throw UsageError("--content " + dir.string() + ": no images found");
 }
-
-struct Registrar {
-  const BenchOptions& options;
-  std::vector<std::string>& order;
-
-  template <typename Fn>
-  void add(const std::string& name, Fn&& fn) {
-    order.push_back(name);
-    benchmark::internal::Benchmark* b = benchmark::RegisterBenchmark(name.c_str(), std::forward<Fn>(fn));
-    b->UseManualTime()->Unit(benchmark::kSecond)->MinTime(options.min_time);
-    if (options.repetitions > 1) b->Repetitions(options.repetitions)->ReportAggregatesOnly(true);
-  }
-};
 
 // stylize_contents over names (in content) into a fresh folder per iteration, timed by the wall clock;
 // images per second, and how full the batches were.
@@ -648,6 +544,9 @@ void register_figures(const BenchOptions& o, const std::shared_ptr<Data>& data,
     register_recipe(reg, data, *it);
   }
   register_style_bank(reg, data);
+  // derive on at most 48 of the mixed contents: patch writes some hundred outputs per content.
+  register_derive_figures(reg, data->scratch, std::min<size_t>(static_cast<size_t>(data->mixed_images), 48),
+                          data->threads);
 }
 
 // Runs the registered figures (Google Benchmark reads its settings from an argv of its own) and collects

@@ -12,6 +12,7 @@ namespace sinforge::log {
 enum class Level { kDebug, kInfo, kWarn, kError, kOff };
 
 void set_level(Level level);
+Level level();                             // what set_level set last (kInfo before any call)
 Level parse_level(std::string_view name);  // debug|info|warn|error|off; throws UsageError otherwise
 
 void debug(std::string_view message);
