@@ -89,6 +89,10 @@ TEST_F(CueConflictCli, WritesStimuliThatShapeBiasReadsAsTheyAre) {
   ASSERT_EQ(again.exit_code, 0) << again.output;
   EXPECT_NE(again.output.find("done: 0 images written"), std::string::npos) << again.output;
   EXPECT_EQ(testing::output_bytes_below(out_), before);
+  // Without the pairing, into the same folder: refused, naming the setting (outputs would not match names).
+  const auto other = run(content_, "--num-styles 2 --cue-conflict=false");
+  EXPECT_EQ(other.exit_code, 2) << other.output;
+  EXPECT_NE(other.output.find("cue_conflict"), std::string::npos) << other.output;
 }
 
 TEST_F(CueConflictCli, InputsThatCannotGiveReadableStimuliFailBeforeAnyOutput) {
