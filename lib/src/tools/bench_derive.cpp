@@ -1,5 +1,6 @@
 #include "bench_derive.h"
 
+#include <algorithm>
 #include <cmath>
 #include <future>
 #include <memory>
@@ -62,10 +63,11 @@ DeriveOptions options_for(DeriveVariant v, const DeriveBenchData& d, const fs::p
   return o;
 }
 
-// The command logs a line per run: kept out of the bench's report while a figure runs.
+// The command logs a line per run: kept out of the bench's report while a figure runs (a quieter level the
+// user chose stays).
 class QuietLog {
  public:
-  QuietLog() : was_(log::level()) { log::set_level(log::Level::kWarn); }
+  QuietLog() : was_(log::level()) { log::set_level(std::max(was_, log::Level::kWarn)); }
   ~QuietLog() { log::set_level(was_); }
   QuietLog(const QuietLog&) = delete;
   QuietLog& operator=(const QuietLog&) = delete;
