@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <random>
 #include <set>
@@ -344,6 +345,40 @@ TEST_F(DeriveCli, PowerEqualisationReadsBackTheSpectrumItWrote) {
       testing::run_command(line(few, small, "--variant power-equalise --crop 112 --spectrum " + quote(copy)));
   EXPECT_EQ(wrong.exit_code, 2) << wrong.output;
   EXPECT_FALSE(fs::exists(small));
+}
+
+TEST_F(DeriveCli, AResumeTakesTheRecordedSpectrumSoEveryOutputSharesOne) {
+  const fs::path few = few_contents(3), out = tmp_ / "out";
+  const std::string args = "--variant power-equalise --format png";
+  ASSERT_EQ(testing::run_command(line(few, out, args)).exit_code, 0);
+  const auto first = testing::output_bytes_below(out);
+  // An output lost and the record replaced by another spectrum: the resume writes the lost output with the
+  // recorded one (as a later shard would), not with a new mean of the set.
+  const std::string lost = first.begin()->first;
+  fs::remove(out / lost);
+  cv::Mat flat(224, 224, CV_64FC1, cv::Scalar(20.0));
+  flat.at<double>(112, 112) = 0.4423 * 224 * 224;  // the DC term: mean grey
+  write_spectrum_file(out / "sinforge.spectrum.npy", flat, "");
+  const auto resumed = testing::run_command(line(few, out, args + " --log-level info"));
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_NE(resumed.output.find("spectrum recorded in"), std::string::npos) << resumed.output;
+  const fs::path given = tmp_ / "given", flat_file = tmp_ / "flat.npy";
+  write_spectrum_file(flat_file, flat, "");
+  ASSERT_EQ(testing::run_command(line(few, given, args + " --spectrum " + quote(flat_file))).exit_code, 0);
+  EXPECT_EQ(testing::output_bytes_below(out).at(lost), testing::output_bytes_below(given).at(lost));
+  EXPECT_NE(testing::output_bytes_below(out).at(lost), first.at(lost));
+}
+
+TEST_F(DeriveCli, AGammaTableWithANonFiniteEntryIsRefusedBeforeAnyWork) {
+  const fs::path table = tmp_ / "gamma.npy", out = tmp_ / "out";
+  cv::Mat gamma(1, 256, CV_64FC1);
+  for (int i = 0; i < 256; ++i) gamma.at<double>(0, i) = i / 255.0;
+  gamma.at<double>(0, 7) = std::numeric_limits<double>::infinity();
+  write_spectrum_file(table, gamma, "");
+  const auto r = derive(out, "--variant false-colour --gamma-table " + quote(table));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("entry 7"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(out));
 }
 
 TEST_F(DeriveCli, ARerunWithOtherSettingsIsRefused) {

@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <random>
+#include <vector>
 
 namespace sinforge {
 namespace {
@@ -144,6 +147,47 @@ TEST(Manipulations, FalseColourKeepsTheWhitePointAndNegatingTwiceComesBack) {
   EXPECT_LT(once.at<cv::Vec3b>(0, 0)[0], once.at<cv::Vec3b>(0, 0)[1]);
   EXPECT_LE(cv::norm(twice, red, cv::NORM_INF), 2);
   EXPECT_THROW(false_colour(red, std::vector<double>(255)), std::invalid_argument);
+}
+
+// The rule as written: a scan for the smallest distance, the first index on a tie.
+int scanned_nearest(const std::vector<double>& table, double v) {
+  int best = 0;
+  for (int i = 1; i < static_cast<int>(table.size()); ++i)
+    if (std::abs(table[static_cast<size_t>(i)] - v) < std::abs(table[static_cast<size_t>(best)] - v))
+      best = i;
+  return best;
+}
+
+TEST(Manipulations, TheNearestEntryIsTheOneAScanFindsOnAnyTable) {
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  std::vector<std::vector<double>> tables;
+  tables.push_back(linear_table(255));  // rising, evenly spaced: exact ties midway between entries
+  std::vector<double> gamma(256);
+  for (int i = 0; i < 256; ++i) gamma[static_cast<size_t>(i)] = std::pow(i / 255.0, 2.2);
+  tables.push_back(gamma);
+  std::vector<double> shuffled = gamma;  // a measured table need not rise
+  std::shuffle(shuffled.begin(), shuffled.end(), rng);
+  tables.push_back(shuffled);
+  std::vector<double> repeats(256);  // sixteen values, each sixteen times, in a random order
+  for (int i = 0; i < 256; ++i) repeats[static_cast<size_t>(i)] = (i % 16) / 15.0;
+  std::shuffle(repeats.begin(), repeats.end(), rng);
+  tables.push_back(repeats);
+  tables.push_back(linear_table(200));  // the top 56 entries all 1.0
+  for (const std::vector<double>& table : tables) {
+    const NearestEntry nearest(table);
+    std::vector<double> probes = table;  // the entries themselves, the midpoints, the ends, random values
+    for (size_t i = 0; i + 1 < table.size(); ++i) probes.push_back((table[i] + table[i + 1]) / 2);
+    for (int i = 0; i < 20000; ++i) probes.push_back(unit(rng));
+    probes.insert(probes.end(), {0.0, 1.0, -0.5, 1.5});
+    for (const double v : probes) ASSERT_EQ(nearest(v), scanned_nearest(table, v)) << "v = " << v;
+  }
+}
+
+TEST(Manipulations, FalseColourRefusesANonFiniteGammaEntry) {
+  std::vector<double> table = linear_table(255);
+  table[3] = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_THROW(false_colour(cv::Mat(1, 1, CV_8UC3, cv::Scalar(1, 2, 3)), table), std::invalid_argument);
 }
 
 TEST(Manipulations, RotationIsCounterClockwiseAsNumpysRot90) {

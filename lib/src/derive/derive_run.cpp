@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <map>
 #include <memory>
 #include <set>
 #include <utility>
@@ -37,6 +39,9 @@ using Clock = std::chrono::steady_clock;
 
 // Contents handed to the writer between two journal flushes: a flush is an fsync, too costly per image.
 constexpr size_t kContentsPerFlush = 8;
+// What power equalisation's spectrum pass keeps of the crops it decoded, for the derivation pass: a set whose
+// crops fit (about 7,000 of 224 x 224) is decoded once, a larger one decodes the rest again.
+constexpr size_t kKeptCropBytes = size_t{1} << 30;
 
 bool writes_tars(const DeriveOptions& o) { return o.layout == OutputLayout::kWebDataset; }
 
@@ -161,13 +166,15 @@ struct DerivedImages {
   std::string error;  // non-empty: the content is skipped for this reason
 };
 
-// Decode, crop, derive: one content's missing outputs. Only the file's own defects (DecodeError) make a
-// skip, which resume never retries; anything else stops the run, resumable.
-DerivedImages derive_one(const DeriveOptions& o, const RemainingContent& r, const DeriveData& data) {
+// Decode, crop, derive: one content's missing outputs (crop: the crop if an earlier pass kept it, else
+// empty). Only the file's own defects (DecodeError) make a skip, which resume never retries; anything else
+// stops the run, resumable.
+DerivedImages derive_one(const DeriveOptions& o, const RemainingContent& r, const DeriveData& data,
+                         cv::Mat crop) {
   DerivedImages result;
-  cv::Mat crop;
   try {
-    crop = prepare_content(read_image(o.content_dir / r.content->relative), {o.content_size, o.crop, 0});
+    if (crop.empty())
+      crop = prepare_content(read_image(o.content_dir / r.content->relative), {o.content_size, o.crop, 0});
   } catch (const DecodeError& e) {
     result.error = e.what();
     return result;
@@ -205,17 +212,18 @@ std::unique_ptr<OutputSink> make_sink(const DeriveOptions& o, const std::vector<
   return std::make_unique<TarSink>(std::move(t), recorder, threads);
 }
 
-// The contents left to do, decoded and derived on a pool in order, written through the layout's sink;
-// returns how many were skipped. classes: the webdataset layout's class names (class_names).
+// The contents left to do, decoded (unless kept: crops[i], moved out as used) and derived on a pool in
+// order, written through the layout's sink; returns how many were skipped. classes: the webdataset layout's
+// class names (class_names).
 size_t derive_remaining(const DeriveOptions& o, const std::vector<RemainingContent>& remaining,
-                        const std::vector<std::string>& classes, const DeriveData& data, ThreadPool& workers,
-                        RunRecorder& recorder, size_t& written) {
+                        std::vector<cv::Mat>& crops, const std::vector<std::string>& classes,
+                        const DeriveData& data, ThreadPool& workers, RunRecorder& recorder, size_t& written) {
   const size_t threads = workers.size();
   std::unique_ptr<OutputWriter> writer;
   const std::unique_ptr<OutputSink> sink = make_sink(o, classes, recorder, threads, writer);
-  OrderedLoader<DerivedImages> loader(workers, remaining.size(),
-                                      threads * kQueueDepths.derive_ahead_per_thread,
-                                      [&](size_t i) { return derive_one(o, remaining[i], data); });
+  OrderedLoader<DerivedImages> loader(
+      workers, remaining.size(), threads * kQueueDepths.derive_ahead_per_thread,
+      [&](size_t i) { return derive_one(o, remaining[i], data, std::move(crops[i])); });
   Progress progress(remaining.size(),
                     o.progress_interval > 0 ? progress_mode_for_stderr() : ProgressMode::kOff,
                     o.progress_interval);
@@ -251,7 +259,12 @@ std::vector<double> read_gamma_table(const DeriveOptions& o) {
   if (table.total() != 256)
     throw UsageError(str_cat("--gamma-table ", o.gamma_table_file.string(), " holds ", table.total(),
                              " values, not one per byte (256)"));
-  return std::vector<double>(table.begin<double>(), table.end<double>());
+  std::vector<double> values(table.begin<double>(), table.end<double>());
+  for (size_t i = 0; i < values.size(); ++i)
+    if (!std::isfinite(values[i]))
+      throw UsageError(str_cat("--gamma-table ", o.gamma_table_file.string(), ": entry ", i, " is ",
+                               values[i], ", not a measured output"));
+  return values;
 }
 
 // --spectrum, read and checked before the output folder is touched.
@@ -263,30 +276,59 @@ cv::Mat read_checked_spectrum(const DeriveOptions& o) {
   return spectrum;
 }
 
+struct DecodedForSpectrum {
+  cv::Mat crop, amplitude;  // both empty: the content cannot be decoded
+};
+
 // Power equalisation's spectrum without --spectrum: the mean of every content's amplitude spectrum (every
 // shard's contents: each shard computes the same mean, summed in scan order), contents that cannot be
-// decoded left out.
+// decoded left out. The crops of the remaining contents are kept in crops (by their index in remaining)
+// while they fit in kKeptCropBytes.
 cv::Mat mean_amplitude_spectrum(const DeriveOptions& o, const std::vector<fs::path>& contents,
+                                const std::vector<RemainingContent>& remaining, std::vector<cv::Mat>& crops,
                                 ThreadPool& workers) {
-  OrderedLoader<cv::Mat> loader(workers, contents.size(), workers.size() * 2, [&](size_t i) {
+  std::map<fs::path, size_t> remaining_index;
+  for (size_t i = 0; i < remaining.size(); ++i) remaining_index[remaining[i].content->relative] = i;
+  OrderedLoader<DecodedForSpectrum> loader(workers, contents.size(), workers.size() * 2, [&](size_t i) {
     try {
-      const cv::Mat crop =
-          prepare_content(read_image(o.content_dir / contents[i]), {o.content_size, o.crop, 0});
-      return amplitude_spectrum(grey_of(crop));
+      DecodedForSpectrum d;
+      d.crop = prepare_content(read_image(o.content_dir / contents[i]), {o.content_size, o.crop, 0});
+      d.amplitude = amplitude_spectrum(grey_of(d.crop));
+      return d;
     } catch (const DecodeError&) {
-      return cv::Mat();  // skipped, and recorded, when its turn comes
+      return DecodedForSpectrum{};  // skipped, and recorded, when its turn comes
     }
   });
-  cv::Mat sum = cv::Mat::zeros(o.crop, o.crop, CV_64FC1), amplitude;
-  size_t count = 0;
-  while (loader.next(amplitude)) {
-    if (amplitude.empty()) continue;
-    sum += amplitude;
+  cv::Mat sum = cv::Mat::zeros(o.crop, o.crop, CV_64FC1);
+  size_t count = 0, kept_bytes = 0;
+  DecodedForSpectrum d;
+  for (size_t i = 0; loader.next(d); ++i) {
+    if (d.amplitude.empty()) continue;
+    sum += d.amplitude;
     ++count;
+    const auto mine = remaining_index.find(contents[i]);
+    const size_t bytes = d.crop.total() * d.crop.elemSize();
+    if (mine == remaining_index.end() || kept_bytes + bytes > kKeptCropBytes) continue;
+    crops[mine->second] = std::move(d.crop);
+    kept_bytes += bytes;
   }
   if (count == 0) throw std::runtime_error("--content: no image could be decoded for the mean spectrum");
   log::info(str_cat("power-equalise: the mean amplitude spectrum of ", count, " content images"));
   return sum / static_cast<double>(count);
+}
+
+// The spectrum an earlier run (or another shard) recorded in the output folder: a resume reuses it, so that
+// every output of the folder shares one spectrum and the set is not decoded again for it. Empty: none (or
+// --overwrite, which recomputes everything).
+cv::Mat recorded_spectrum(const DeriveOptions& o) {
+  const fs::path file = o.out_dir / kSpectrumFileName;
+  if (o.overwrite || !fs::exists(file)) return cv::Mat();
+  cv::Mat spectrum = read_spectrum_file(file);
+  if (spectrum.rows != o.crop || spectrum.cols != o.crop)
+    throw std::runtime_error(str_cat(file.string(), " is ", spectrum.rows, "x", spectrum.cols,
+                                     ", not the crop's ", o.crop, "x", o.crop, ": not this run's record"));
+  log::info(str_cat("power-equalise: the mean amplitude spectrum recorded in ", file.string()));
+  return spectrum;
 }
 
 nlohmann::json summary_json(const DeriveOptions& o, const DeriveSummary& s, const nlohmann::json& settings) {
@@ -344,14 +386,17 @@ DeriveSummary run_derive(const DeriveOptions& o) {
     log::info(str_cat("resuming: ", resumed.done, " content images done by an earlier run, ",
                       resumed.remaining.size(), " to do"));
   ThreadPool workers(worker_count(o.threads));
+  std::vector<cv::Mat> crops(resumed.remaining.size());  // those a spectrum pass kept; empty: decode
   if (o.variant == DeriveVariant::kPowerEqualise && data.mean_amplitude.empty() && !resumed.remaining.empty())
-    data.mean_amplitude = mean_amplitude_spectrum(o, in.contents, workers);
+    data.mean_amplitude = recorded_spectrum(o);
+  if (o.variant == DeriveVariant::kPowerEqualise && data.mean_amplitude.empty() && !resumed.remaining.empty())
+    data.mean_amplitude = mean_amplitude_spectrum(o, in.contents, resumed.remaining, crops, workers);
   // Recorded beside the outputs (verify counts it as a record), for --spectrum to read back.
   if (!data.mean_amplitude.empty())
     write_spectrum_file(o.out_dir / kSpectrumFileName, data.mean_amplitude, o.shard.label());
   try {
     summary.skipped +=
-        derive_remaining(o, resumed.remaining, classes, data, workers, recorder, summary.written);
+        derive_remaining(o, resumed.remaining, crops, classes, data, workers, recorder, summary.written);
   } catch (const std::exception& e) {
     throw std::runtime_error(str_cat(e.what(), "; the outputs written so far are kept and recorded: fix the ",
                                      "cause and run the same command again to resume"));

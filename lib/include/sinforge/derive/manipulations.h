@@ -56,8 +56,30 @@ cv::Mat equalise_power(const cv::Mat& grey, const cv::Mat& mean_amplitude);
 // outputs in [0, 1]), to cone activations by M, less the white point's, to DKL opponent channels by N; the
 // L-M and S channels negated; back by N^-1 (plus the white point) and M^-1; clipped to [0, 1]; each value
 // then the index of the nearest gamma table entry (the first on a tie): the output byte. M, N and the white
-// point are the published code's (docs/REFERENCE.md).
+// point are the published code's (docs/REFERENCE.md). Throws std::invalid_argument on a non-finite entry.
 cv::Mat false_colour(const cv::Mat& rgb8, const std::vector<double>& gamma_table);
+
+// The index of the table entry nearest v (the first on a tie), as a scan of the table finds it: a measured
+// gamma table need not rise. False colour's last step, three a pixel: a scan cost 768 comparisons a pixel,
+// so most values in [0, 1] are answered by a table of cells, the rest (beside a decision point) by a binary
+// search. The table must be non-empty and finite.
+class NearestEntry {
+ public:
+  explicit NearestEntry(const std::vector<double>& table);
+  int operator()(double v) const;
+
+ private:
+  struct Entry {
+    double value;
+    int index;
+  };
+  static constexpr size_t kCells = 16384;  // of [0, 1]
+  static constexpr double kMargin = 1e-9;  // around each cell, clear of decision points
+  void fill_cells();
+  int searched(double v) const;
+  std::vector<Entry> sorted_;
+  std::vector<int> cells_;  // the answer for any value in the cell; -1: search
+};
 
 // The grey image turned counter-clockwise by degrees (0, 90, 180 or 270), as numpy's rot90.
 cv::Mat rotated(const cv::Mat& grey, int degrees);
