@@ -73,9 +73,10 @@ configure_carried() {
   CARRY_DIR="$carry" WORK_DIR="$CACHE_ROOT/carry-build" bash scripts/prepare-gpu-carry.sh headers sources \
     > "$CACHE_ROOT/carry-check.log" 2>&1 || { say "FAILED: prepare-gpu-carry.sh"; tail -20 "$CACHE_ROOT/carry-check.log"; return 1; }
   mkdir -p "$carry/include/opencv4" "$carry/lib"
-  for lib in opencv_imgcodecs opencv_imgproc opencv_core jpeg png16 z; do
+  for lib in opencv_imgcodecs opencv_imgproc opencv_core jpeg png16 z deflate; do
     [[ -e "$carry/lib/lib$lib.a" ]] || : > "$carry/lib/lib$lib.a"
   done
+  [[ -e "$carry/include/libdeflate.h" ]] || : > "$carry/include/libdeflate.h"
   build=$(mktemp -d)
   if ! cmake4 -S "$ROOT" -B "$build" -G Ninja -DSINFORGE_PYTHON="$PYTHON" -DSINFORGE_CARRY_DIR="$carry" \
        > "$build.log" 2>&1; then

@@ -98,6 +98,8 @@ for stage in "${STAGES[@]}"; do
       cp -r "$WORK/install-opencv/include/opencv4" "$CARRY/include/"
       cp "$WORK"/install-opencv/lib/libopencv_{core,imgproc,imgcodecs}.a "$CARRY/lib/"
       cp "$LIBDIR/libjpeg.a" "$LIBDIR/libpng16.a" "$LIBDIR/libz.a" "$CARRY/lib/"
+      # libdeflate, our PNG writer's compressor (cmake/Libdeflate.cmake): Debian's static library as it is.
+      cp "$LIBDIR/libdeflate.a" "$CARRY/lib/" && cp /usr/include/libdeflate.h "$CARRY/include/"
       strip --strip-debug "$CARRY"/lib/*.a
       ;;
     *)
