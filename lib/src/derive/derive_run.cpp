@@ -268,11 +268,16 @@ std::vector<double> read_gamma_table(const DeriveOptions& o) {
 }
 
 // --spectrum, read and checked before the output folder is touched.
+// Empty when the spectrum has the crop's size, else what is wrong with it.
+std::string spectrum_size_problem(const cv::Mat& spectrum, int crop) {
+  if (spectrum.rows == crop && spectrum.cols == crop) return "";
+  return str_cat(" is ", spectrum.rows, "x", spectrum.cols, ", not the crop's ", crop, "x", crop);
+}
+
 cv::Mat read_checked_spectrum(const DeriveOptions& o) {
   cv::Mat spectrum = read_spectrum_file(o.spectrum_file);
-  if (spectrum.rows != o.crop || spectrum.cols != o.crop)
-    throw UsageError(str_cat("--spectrum ", o.spectrum_file.string(), " is ", spectrum.rows, "x",
-                             spectrum.cols, ", not the crop's ", o.crop, "x", o.crop));
+  const std::string problem = spectrum_size_problem(spectrum, o.crop);
+  if (!problem.empty()) throw UsageError(str_cat("--spectrum ", o.spectrum_file.string(), problem));
   return spectrum;
 }
 
@@ -324,9 +329,8 @@ cv::Mat recorded_spectrum(const DeriveOptions& o) {
   const fs::path file = o.out_dir / kSpectrumFileName;
   if (o.overwrite || !fs::exists(file)) return cv::Mat();
   cv::Mat spectrum = read_spectrum_file(file);
-  if (spectrum.rows != o.crop || spectrum.cols != o.crop)
-    throw std::runtime_error(str_cat(file.string(), " is ", spectrum.rows, "x", spectrum.cols,
-                                     ", not the crop's ", o.crop, "x", o.crop, ": not this run's record"));
+  const std::string problem = spectrum_size_problem(spectrum, o.crop);
+  if (!problem.empty()) throw std::runtime_error(str_cat(file.string(), problem, ": not this run's record"));
   log::info(str_cat("power-equalise: the mean amplitude spectrum recorded in ", file.string()));
   return spectrum;
 }
@@ -387,12 +391,16 @@ DeriveSummary run_derive(const DeriveOptions& o) {
                       resumed.remaining.size(), " to do"));
   ThreadPool workers(worker_count(o.threads));
   std::vector<cv::Mat> crops(resumed.remaining.size());  // those a spectrum pass kept; empty: decode
-  if (o.variant == DeriveVariant::kPowerEqualise && data.mean_amplitude.empty() && !resumed.remaining.empty())
+  bool recorded = false;                                 // the spectrum is the folder's record already
+  if (o.variant == DeriveVariant::kPowerEqualise && data.mean_amplitude.empty() &&
+      !resumed.remaining.empty()) {
     data.mean_amplitude = recorded_spectrum(o);
-  if (o.variant == DeriveVariant::kPowerEqualise && data.mean_amplitude.empty() && !resumed.remaining.empty())
-    data.mean_amplitude = mean_amplitude_spectrum(o, in.contents, resumed.remaining, crops, workers);
+    recorded = !data.mean_amplitude.empty();
+    if (!recorded)
+      data.mean_amplitude = mean_amplitude_spectrum(o, in.contents, resumed.remaining, crops, workers);
+  }
   // Recorded beside the outputs (verify counts it as a record), for --spectrum to read back.
-  if (!data.mean_amplitude.empty())
+  if (!data.mean_amplitude.empty() && !recorded)
     write_spectrum_file(o.out_dir / kSpectrumFileName, data.mean_amplitude, o.shard.label());
   try {
     summary.skipped +=
