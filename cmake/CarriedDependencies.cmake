@@ -2,6 +2,7 @@
 # builds it; docs/GPU.md): SINFORGE_CARRY_DIR holds
 #   include/           spdlog, fmt, cxxopts.hpp, nlohmann/, opencv4/ (headers of the static OpenCV)
 #   lib/               libopencv_{imgcodecs,imgproc,core}.a and the static libjpeg, libpng16 and libz they use, and libdeflate.a (the PNG writer)
+#   include/           also libdeflate.h and libjpeg's jpeglib.h, jmorecfg.h, jerror.h, jconfig.h (our JPEG codec)
 #   src/googletest/    GoogleTest's sources, src/benchmark/ Google Benchmark's: built here by this toolchain
 # It defines the same names the system packages give (OpenCV_INCLUDE_DIRS/OpenCV_LIBS, spdlog::spdlog,
 # cxxopts::cxxopts, nlohmann_json::nlohmann_json, benchmark::benchmark, GTest::gtest[_main]).

@@ -76,7 +76,9 @@ configure_carried() {
   for lib in opencv_imgcodecs opencv_imgproc opencv_core jpeg png16 z deflate; do
     [[ -e "$carry/lib/lib$lib.a" ]] || : > "$carry/lib/lib$lib.a"
   done
-  [[ -e "$carry/include/libdeflate.h" ]] || : > "$carry/include/libdeflate.h"
+  for header in libdeflate.h jpeglib.h; do
+    [[ -e "$carry/include/$header" ]] || : > "$carry/include/$header"
+  done
   build=$(mktemp -d)
   if ! cmake4 -S "$ROOT" -B "$build" -G Ninja -DSINFORGE_PYTHON="$PYTHON" -DSINFORGE_CARRY_DIR="$carry" \
        > "$build.log" 2>&1; then

@@ -30,7 +30,7 @@ APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates ccache
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
   libspdlog-dev libcxxopts-dev nlohmann-json3-dev libyaml-cpp-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libarchive-dev libdeflate-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libarchive-dev libdeflate-dev libjpeg-dev
   libplplot-dev plplot-driver-cairo
   python3 python3-venv
 )

@@ -100,6 +100,8 @@ for stage in "${STAGES[@]}"; do
       cp "$LIBDIR/libjpeg.a" "$LIBDIR/libpng16.a" "$LIBDIR/libz.a" "$CARRY/lib/"
       # libdeflate, our PNG writer's compressor (cmake/Libdeflate.cmake): Debian's static library as it is.
       cp "$LIBDIR/libdeflate.a" "$CARRY/lib/" && cp /usr/include/libdeflate.h "$CARRY/include/"
+      # libjpeg's headers, for our JPEG codec (cmake/Libjpeg.cmake) over the same static libjpeg.a.
+      cp /usr/include/{jpeglib,jmorecfg,jerror}.h "/usr/include/$(basename "$LIBDIR")/jconfig.h" "$CARRY/include/"
       strip --strip-debug "$CARRY"/lib/*.a
       ;;
     *)

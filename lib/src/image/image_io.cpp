@@ -1,5 +1,5 @@
 #include "sinforge/image/image_io.h"
-#include "sinforge/image/png_encoder.h"
+#include "sinforge/image/jpeg_codec.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -237,6 +237,11 @@ cv::Mat decode(std::span<const uint8_t> bytes, const std::string& name, const De
   }
   const int reduction =
       info.container == Container::kJpeg ? jpeg_reduction(info.width, info.height, min_side) : 1;
+  if (info.container == Container::kJpeg) {
+    // libjpeg straight into RGB (jpeg_codec.h); a CMYK or YCCK file goes on to OpenCV, which converts it.
+    std::optional<cv::Mat> rgb = decode_jpeg_rgb(bytes, reduction, name);
+    if (rgb) return *std::move(rgb);
+  }
   decoded = decode_with_opencv(bytes, reduced_color_flag(reduction) | cv::IMREAD_IGNORE_ORIENTATION, name);
   if (decoded.empty()) {
     switch (info.container) {
@@ -318,25 +323,23 @@ cv::Mat read_image_reduced(const std::filesystem::path& path, int min_side, cons
   return decode(read_file_bytes(path), path.string(), limits, min_side);
 }
 
-std::vector<uint8_t> encode_image(const cv::Mat& rgb, ImageFormat format_, int jpeg_quality) {
+std::vector<uint8_t> encode_image(const cv::Mat& rgb, ImageFormat format, int jpeg_quality) {
+  return encode_image(rgb, EncodeOptions{format, jpeg_quality, kDefaultPngLevel});
+}
+
+std::vector<uint8_t> encode_image(const cv::Mat& rgb, const EncodeOptions& options) {
   if (rgb.empty() || rgb.type() != CV_8UC3)
     throw std::invalid_argument("encode_image: expects an RGB uint8 image");
-  // PNG: our own writer over libdeflate (png_encoder.h), lossless like any level; about three times faster
-  // than OpenCV's libpng path at the same size. Pillow uses zlib level 6: its files come out a little
-  // smaller.
-  if (format_ == ImageFormat::kPng) return encode_png(rgb, kDefaultPngLevel);
+  // PNG: our own writer (png_encoder.h), lossless at every level; several times faster than OpenCV's libpng
+  // path at about Pillow's bytes (docs/PERFORMANCE.md).
+  if (options.format == ImageFormat::kPng) return encode_png(rgb, options.png_level);
+  const int jpeg_quality = options.jpeg_quality;
   if (jpeg_quality < 1 || jpeg_quality > 100) {
     throw std::invalid_argument(str_cat("encode_image: JPEG quality ", jpeg_quality, " is not in 1..100"));
   }
-  cv::Mat bgr;
-  cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
-  std::vector<uint8_t> out;
-  // OpenCV 4.6 has no IMWRITE_JPEG_SAMPLING_FACTOR (it came in 4.7): it leaves the sampling to libjpeg's
-  // jpeg_set_defaults, which for a YCbCr image is 2x2 luma, 1x1 chroma: 4:2:0, Pillow's default. The tests
-  // read the sampling factors back from the frame header, so a change of library would be noticed.
-  const std::vector<int> params = {cv::IMWRITE_JPEG_QUALITY, jpeg_quality};
-  if (!cv::imencode(".jpg", bgr, out, params)) throw std::runtime_error("encode_image: the encoder failed");
-  return out;
+  // libjpeg's jpeg_set_defaults sample a YCbCr image 2x2 luma, 1x1 chroma: 4:2:0, Pillow's default. The
+  // tests read the sampling factors back from the frame header, so a change of library would be noticed.
+  return encode_jpeg(rgb, jpeg_quality);
 }
 
 }  // namespace sinforge
