@@ -10,6 +10,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "sinforge/image/image_io.h"
+#include "support/test_util.h"
 
 namespace sinforge {
 namespace {
@@ -47,7 +48,7 @@ TEST(PngEncoder, LibpngReadsBackEveryPixelAtEveryLevelAndShape) {
   for (const cv::Size& shape : shapes) {
     for (const cv::Mat& image :
          {random_rgb(shape.height, shape.width, seed++), smooth_rgb(shape.height, shape.width)}) {
-      for (int level = 1; level <= kMaxPngLevel; ++level) {
+      for (int level = kMinPngLevel; level <= kMaxPngLevel; ++level) {
         const cv::Mat back = decoded_rgb(encode_png(image, level));
         ASSERT_FALSE(back.empty()) << shape << " level " << level;
         EXPECT_EQ(cv::norm(back, image, cv::NORM_INF), 0) << shape << " level " << level;
@@ -83,6 +84,19 @@ TEST(PngEncoder, HigherLevelsWriteNoMoreBytesOnASmoothImage) {
   EXPECT_LT(fastest, image.total() * 3 / 2);  // it compresses at all
 }
 
+// Level 0's literal coding against libdeflate's fastest matching on photographs, cut as sin224 cuts them: the
+// bytes stay near (its header promises "about as many bytes"; the figures are in docs/PERFORMANCE.md).
+TEST(PngEncoder, LevelZeroWritesAboutAsFewBytesAsLevelOneOnPhotographs) {
+  for (const char* name : {"astronaut.jpg", "chelsea.jpg", "coffee.jpg", "rocket.jpg"}) {
+    const cv::Mat photo = read_image(testing::samples_dir() / "content" / name);
+    const cv::Mat crop = photo(cv::Rect((photo.cols - 224) / 2, (photo.rows - 224) / 2, 224, 224));
+    const double level0 = static_cast<double>(encode_png(crop, 0).size());
+    const double level1 = static_cast<double>(encode_png(crop, 1).size());
+    EXPECT_LT(level0, 1.15 * level1) << name << ": " << level0 << " against " << level1;
+    EXPECT_LT(level0, 0.75 * 224 * 224 * 3) << name;
+  }
+}
+
 TEST(PngEncoder, ACorruptedByteIsCaughtByTheDecodersChecksum) {
   std::vector<uint8_t> png = encode_png(smooth_rgb(32, 32));
   png[png.size() / 2] ^= 0x40;  // inside IDAT: its CRC (or the zlib Adler-32) no longer matches
@@ -98,7 +112,7 @@ TEST(PngEncoder, RefusesWhatItCannotWrite) {
   EXPECT_THROW(encode_png(cv::Mat()), std::invalid_argument);
   EXPECT_THROW(encode_png(cv::Mat(4, 4, CV_8UC1, cv::Scalar(1))), std::invalid_argument);
   EXPECT_THROW(encode_png(cv::Mat(4, 4, CV_16UC3, cv::Scalar(1))), std::invalid_argument);
-  EXPECT_THROW(encode_png(random_rgb(4, 4, 1), 0), std::invalid_argument);
+  EXPECT_THROW(encode_png(random_rgb(4, 4, 1), kMinPngLevel - 1), std::invalid_argument);
   EXPECT_THROW(encode_png(random_rgb(4, 4, 1), kMaxPngLevel + 1), std::invalid_argument);
 }
 

@@ -1,5 +1,8 @@
 #include "sinforge/image/png_encoder.h"
 
+#include "sinforge/core/simd_clones.h"
+#include "sinforge/image/literal_deflate.h"
+
 #include <libdeflate.h>
 
 #include <array>
@@ -44,10 +47,18 @@ void put_chunk(std::vector<uint8_t>& out, const char (&type)[5], const uint8_t* 
   put_u32(out, static_cast<uint32_t>(libdeflate_crc32(0, out.data() + from, size + 4)));
 }
 
-uint8_t paeth_predictor(int a, int b, int c) {
-  const int p = a + b - c, pa = std::abs(p - a), pb = std::abs(p - b), pc = std::abs(p - c);
-  if (pa <= pb && pa <= pc) return static_cast<uint8_t>(a);
-  return static_cast<uint8_t>(pb <= pc ? b : c);
+// Paeth over a whole row: out[i] = row[i] - predictor(left, above, upper left). Every input is an unfiltered
+// byte, so there is no dependence from one byte to the next: written without branches (pa = |p - a| is
+// |b - c|, and so on), the loop vectorises, in 16-bit lanes under AVX2.
+SINFORGE_SIMD_CLONES void paeth_filter(const uint8_t* row, const uint8_t* above, size_t bytes, uint8_t* out) {
+  for (size_t i = 0; i < 3; ++i) out[i] = static_cast<uint8_t>(row[i] - above[i]);  // a = c = 0: predicts b
+  for (size_t i = 3; i < bytes; ++i) {
+    const int16_t a = row[i - 3], b = above[i], c = above[i - 3];
+    const int16_t pa = static_cast<int16_t>(std::abs(b - c)), pb = static_cast<int16_t>(std::abs(a - c)),
+                  pc = static_cast<int16_t>(std::abs(a + b - 2 * c));
+    const int16_t predicted = (pa <= pb && pa <= pc) ? a : (pb <= pc ? b : c);
+    out[i] = static_cast<uint8_t>(row[i] - predicted);
+  }
 }
 
 // One row's filter byte and filtered bytes (above: the previous row, null for the first: zeros).
@@ -66,9 +77,7 @@ void filter_row(uint8_t type, const uint8_t* row, const uint8_t* above, size_t b
     for (size_t i = 0; i < bytes; ++i) out[i] = static_cast<uint8_t>(row[i] - above[i]);
     return;
   }
-  for (size_t i = 0; i < 3; ++i) out[i] = static_cast<uint8_t>(row[i] - above[i]);  // a = c = 0: predicts b
-  for (size_t i = 3; i < bytes; ++i)
-    out[i] = static_cast<uint8_t>(row[i] - paeth_predictor(row[i - 3], above[i], above[i - 3]));
+  paeth_filter(row, above, bytes, out);
 }
 
 }  // namespace
@@ -76,22 +85,32 @@ void filter_row(uint8_t type, const uint8_t* row, const uint8_t* above, size_t b
 std::vector<uint8_t> encode_png(const cv::Mat& rgb, int level) {
   if (rgb.type() != CV_8UC3 || rgb.empty())
     throw std::invalid_argument("encode_png: expects a non-empty RGB uint8 image");
-  if (level < 1 || level > kMaxPngLevel)
-    throw std::invalid_argument("encode_png: level " + std::to_string(level) + " is not in 1.." +
-                                std::to_string(kMaxPngLevel));
+  if (level < kMinPngLevel || level > kMaxPngLevel)
+    throw std::invalid_argument("encode_png: level " + std::to_string(level) + " is not in " +
+                                std::to_string(kMinPngLevel) + ".." + std::to_string(kMaxPngLevel));
   const auto width = static_cast<size_t>(rgb.cols), height = static_cast<size_t>(rgb.rows);
   const size_t row_bytes = 3 * width;
-  const uint8_t type = level >= kFirstPaethLevel ? kFilterPaeth : kFilterUp;
+  // Level 0 codes literals alone, so the filter does all the modelling: Paeth's prediction is worth 8-10 %
+  // of the bytes there, against 3 % under libdeflate's matching.
+  const uint8_t type = level == 0 || level >= kFirstPaethLevel ? kFilterPaeth : kFilterUp;
   std::vector<uint8_t> filtered((row_bytes + 1) * height);
   for (size_t y = 0; y < height; ++y) {
     const uint8_t* above = y == 0 ? nullptr : rgb.ptr<uint8_t>(static_cast<int>(y - 1));
     filter_row(type, rgb.ptr<uint8_t>(static_cast<int>(y)), above, row_bytes, &filtered[(row_bytes + 1) * y]);
   }
-  libdeflate_compressor* compressor = compressor_for(level);
-  std::vector<uint8_t> zlib(libdeflate_zlib_compress_bound(compressor, filtered.size()));
-  const size_t compressed =
-      libdeflate_zlib_compress(compressor, filtered.data(), filtered.size(), zlib.data(), zlib.size());
-  if (compressed == 0) throw std::runtime_error("encode_png: libdeflate found no room within its own bound");
+  std::vector<uint8_t> zlib;
+  size_t compressed = 0;
+  if (level == 0) {
+    zlib = zlib_compress_literals(filtered);
+    compressed = zlib.size();
+  } else {
+    libdeflate_compressor* compressor = compressor_for(level);
+    zlib.resize(libdeflate_zlib_compress_bound(compressor, filtered.size()));
+    compressed =
+        libdeflate_zlib_compress(compressor, filtered.data(), filtered.size(), zlib.data(), zlib.size());
+    if (compressed == 0)
+      throw std::runtime_error("encode_png: libdeflate found no room within its own bound");
+  }
 
   std::vector<uint8_t> png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   png.reserve(8 + 25 + 12 + compressed + 12);
