@@ -94,6 +94,7 @@ DeriveOptions read_flags(const cxxopts::ParseResult& r) {
   if (given(r, "format", text) && !parse_image_format(text, o.format))
     throw UsageError("--format must be jpg or png, got '" + text + "'");
   given(r, "quality", o.quality);
+  given(r, "png-level", o.png_level);
   if (given(r, "extensions", text)) o.extensions = parse_extensions(text);
   given(r, "threads", o.threads);
   o.shard =
@@ -135,6 +136,7 @@ int derive_command(int argc, char** argv) {
       ("seed", "seed of every random draw (block orders, noise)", cxxopts::value<uint64_t>()->default_value("0"))
       ("format", "jpg or png", cxxopts::value<std::string>()->default_value("jpg"))
       ("quality", "JPEG quality 1..100", cxxopts::value<int>()->default_value("75"))
+      ("png-level", "PNG compression 0..12: 0 fastest (literal coding), 1..12 libdeflate's levels; the same pixels at every level", cxxopts::value<int>()->default_value("0"))
       ("extensions", "image extensions to scan for, case-insensitive", cxxopts::value<std::string>()->default_value(default_extensions_flag()))
       ("threads", "worker threads (0: every core)", cxxopts::value<int>()->default_value("0"))
       ("shard", "K/N: do shard K of N (0-based), or auto (Slurm array, Kubernetes Indexed Job)", cxxopts::value<std::string>()->default_value("0/1"))

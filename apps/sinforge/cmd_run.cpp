@@ -54,6 +54,7 @@ void apply_run_only_flags(const cxxopts::ParseResult& r, RunOptions& o) {
   std::string text;
   if (given(r, "format", text)) o.format = parse_format(text);
   given(r, "quality", o.quality);
+  given(r, "png-level", o.png_level);
   if (given(r, "batch-size", text)) o.batch_size = parse_batch_size(text);
   given(r, "progress-interval", o.progress_interval);
   if (r.count("style-bank") != 0) o.style_bank = r["style-bank"].as<std::string>();
@@ -85,6 +86,7 @@ int run_command(int argc, char** argv) {
       ("style-bank", "file of the paintings' statistics, built or reused (default: <out>/sinforge.styles.bank)", cxxopts::value<std::string>())
       ("format", "jpg or png", cxxopts::value<std::string>()->default_value("jpg"))
       ("quality", "JPEG quality 1..100", cxxopts::value<int>()->default_value("75"))
+      ("png-level", "PNG compression 0..12: 0 fastest (literal coding), 1..12 libdeflate's levels; the same pixels at every level", cxxopts::value<int>()->default_value("0"))
       ("batch-size", "images per network batch: N, or auto (4 on the CPU, 128 on a GPU, lowered to what fits)", cxxopts::value<std::string>()->default_value("auto"))
       ("shard", "K/N: do shard K of N (0-based), or auto (Slurm array, Kubernetes Indexed Job)", cxxopts::value<std::string>()->default_value("0/1"))
       ("shard-count", "N for --shard auto in a Kubernetes Indexed Job (else SINFORGE_SHARD_COUNT)", cxxopts::value<size_t>())

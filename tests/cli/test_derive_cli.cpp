@@ -285,6 +285,7 @@ TEST_F(DeriveCli, AWrongFlagFailsBeforeAnyWork) {
       "--variant false-colour",  // the opponent level needs the monitor's gamma table
       "--variant rotation --gamma-table /dev/null",
       "--variant rotation --no-such-flag",
+      "--variant rotation --format png --png-level 13",
   };
   for (const std::string& args : wrong) {
     const fs::path out = tmp_ / "out";

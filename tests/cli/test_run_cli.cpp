@@ -178,6 +178,7 @@ TEST_F(Cli, BadFlagsFailBeforeAnyWork) {
       {base + " --num-styles 0", "--num-styles"},
       {base + " --num-styles 99", "--num-styles"},
       {base + " --quality 0", "--quality"},
+      {base + " --png-level 13 --format png", "--png-level must lie in [0, 12]"},
       {base + " --batch-size 0", "--batch-size"},
       {base + " --batch-size many", "--batch-size"},
       {base + " --format gif", "--format"},
@@ -257,7 +258,7 @@ TEST_F(Cli, HelpAndVersion) {
   EXPECT_EQ(run.exit_code, 0);
   for (const char* flag : {"--content", "--styles", "--out", "--vgg", "--decoder", "--num-styles", "--alpha",
                            "--content-size", "--style-size", "--crop", "--seed", "--format", "--quality",
-                           "--device", "--precision", "--batch-size", "--extensions"}) {
+                           "--png-level", "--device", "--precision", "--batch-size", "--extensions"}) {
     EXPECT_NE(run.output.find(flag), std::string::npos) << flag;
   }
   run = run_command(quote(testing::cli()) + " version");

@@ -54,6 +54,38 @@ TEST(AtomicFile, AtomicWriteFailureNamesThePathAndCleansUp) {
   EXPECT_THROW(write_file_atomic(tmp / "file" / "x.png", std::vector<uint8_t>{1}), std::runtime_error);
 }
 
+// The two halves: nothing under the target's name until commit, the temporary gone whatever happens.
+TEST(AtomicFile, APendingFileAppearsOnlyOnCommitAndLeavesNoTemporaryOtherwise) {
+  TempDir tmp;
+  const std::vector<uint8_t> bytes(5000, 3);
+  const auto names_in = [](const fs::path& dir) {
+    std::set<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());
+    return names;
+  };
+  {
+    PendingFile pending = write_file_pending(tmp / "d" / "a.png", bytes);
+    ASSERT_EQ(names_in(tmp / "d").size(), 1u);
+    EXPECT_TRUE(is_atomic_temporary(*names_in(tmp / "d").begin())) << "only the temporary before commit";
+    PendingFile moved = std::move(pending);  // handed to another thread as output_writer does
+    moved.commit();
+    EXPECT_THROW(moved.commit(), std::logic_error);
+  }
+  EXPECT_EQ(names_in(tmp / "d"), std::set<std::string>{"a.png"});
+  EXPECT_EQ(testing::read_byte_vector(tmp / "d" / "a.png"), bytes);
+
+  {
+    const PendingFile abandoned = write_file_pending(tmp / "d" / "b.png", bytes);
+  }  // a failed stage after it
+  EXPECT_EQ(names_in(tmp / "d"), std::set<std::string>{"a.png"}) << "an uncommitted temporary is removed";
+
+  fs::create_directories(tmp / "d" / "taken" / "inside");  // rename over a non-empty folder fails
+  PendingFile doomed = write_file_pending(tmp / "d" / "taken", bytes);
+  const std::string error = testing::error_of<std::runtime_error>([&] { doomed.commit(); });
+  EXPECT_NE(error.find("rename failed"), std::string::npos) << error;
+  EXPECT_EQ(names_in(tmp / "d"), (std::set<std::string>{"a.png", "taken"}));
+}
+
 TEST(AtomicFile, RecognisesItsTemporaries) {
   std::string target;
   EXPECT_TRUE(is_atomic_temporary(".a.jpg.tmp-123-0", &target));

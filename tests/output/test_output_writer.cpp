@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "sinforge/core/error.h"
 #include "sinforge/image/image_io.h"
 #include "support/fixtures.h"
 #include "support/test_util.h"
@@ -31,7 +32,7 @@ TEST(OutputWriter, WritesEveryImageWholeAndCallsBackOnce) {
   std::atomic<int> callbacks{0};
   std::atomic<int> complete_when_called{0};
   {
-    OutputWriter writer(3, ImageFormat::kPng, 75);
+    OutputWriter writer(3, {ImageFormat::kPng});
     for (int i = 0; i < 40; ++i) {
       const fs::path target = tmp / ("d" + std::to_string(i % 3)) / (std::to_string(i) + ".png");
       writer.write(target, pattern(17 + i, 9, i), [&, target, i] {
@@ -52,17 +53,50 @@ TEST(OutputWriter, WritesEveryImageWholeAndCallsBackOnce) {
 
 TEST(OutputWriter, JpegUsesTheQualityGiven) {
   TempDir tmp;
-  OutputWriter writer(1, ImageFormat::kJpeg, 40);
+  OutputWriter writer(1, {ImageFormat::kJpeg, 40});
   const cv::Mat image = pattern(64, 48, 5);
   writer.write(tmp / "a.jpg", image);
   writer.finish();
   EXPECT_EQ(testing::read_byte_vector(tmp / "a.jpg"), encode_image(image, ImageFormat::kJpeg, 40));
 }
 
+// --png-level reaches the encoder: the same pixels in fewer bytes at the top level than at libdeflate's
+// fastest.
+TEST(OutputWriter, PngUsesTheLevelGivenAndKeepsThePixels) {
+  TempDir tmp;
+  const cv::Mat image = pattern(96, 64, 3);
+  for (const int level : {1, kMaxPngLevel}) {
+    OutputWriter writer(1, {ImageFormat::kPng, 75, level});
+    writer.write(tmp / (std::to_string(level) + ".png"), image);
+    writer.finish();
+  }
+  const auto fast = testing::read_byte_vector(tmp / "1.png");
+  const auto small = testing::read_byte_vector(tmp / (std::to_string(kMaxPngLevel) + ".png"));
+  EXPECT_EQ(fast, encode_png(image, 1));
+  EXPECT_EQ(small, encode_png(image, kMaxPngLevel));
+  EXPECT_LT(small.size(), fast.size());
+  EXPECT_EQ(cv::norm(read_image(tmp / "1.png"), image, cv::NORM_INF), 0);
+  EXPECT_EQ(cv::norm(read_image(tmp / (std::to_string(kMaxPngLevel) + ".png")), image, cv::NORM_INF), 0);
+}
+
+TEST(OutputWriter, EncodeFlagsOutOfRangeAreUsageErrorsNamingTheFlag) {
+  for (const int level : {-1, kMaxPngLevel + 1}) {
+    const std::string error = testing::error_of<UsageError>([&] {
+      validate_encode_flags({ImageFormat::kPng, 75, level});
+    });
+    EXPECT_NE(error.find("--png-level must lie in [0, 12]"), std::string::npos) << level << ": " << error;
+  }
+  EXPECT_NE(testing::error_of<UsageError>([] {
+              validate_encode_flags({ImageFormat::kJpeg, 0});
+            }).find("--quality"),
+            std::string::npos);
+  EXPECT_NO_THROW(validate_encode_flags({ImageFormat::kPng, 100, kMaxPngLevel}));
+}
+
 TEST(OutputWriter, AFailedWriteIsRethrown) {
   TempDir tmp;
   testing::write_bytes(tmp / "file", std::string_view("x"));
-  OutputWriter writer(2, ImageFormat::kPng, 75);
+  OutputWriter writer(2, {ImageFormat::kPng});
   writer.write(tmp / "file" / "a.png", pattern(8, 8, 1));  // a parent that is a file: cannot be made
   EXPECT_THROW(writer.finish(), std::runtime_error);
 }

@@ -84,6 +84,7 @@ TEST(Preset, UnknownKeysAndBadValuesFailNamingFileAndKey) {
       {"format: gif\n", "format"},
       {"num-styles: 0\n", "num-styles"},
       {"quality: 101\n", "quality"},
+      {"png_level: 13\n", "png_level"},
       {"style-size: [1, 2]\n", "style-size"},
       {"crop: 224\noutput_size: 64\n", "output_size"},
       // Found by fuzz_preset: an empty list was refused in --extensions' words, naming neither file nor key.

@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <system_error>
+#include <utility>
 
 #include "sinforge/core/log.h"
 
@@ -55,8 +57,44 @@ bool is_atomic_temporary(const std::string& file_name, std::string* target_name,
   return true;
 }
 
-void write_file_atomic(const std::filesystem::path& target, std::span<const uint8_t> bytes,
-                       const std::string& owner) {
+PendingFile::PendingFile(std::filesystem::path target, std::filesystem::path temp, int fd)
+    : target_(std::move(target)), temp_(std::move(temp)), fd_(fd) {}
+
+PendingFile::PendingFile(PendingFile&& other) noexcept
+    : target_(std::move(other.target_)), temp_(std::move(other.temp_)), fd_(other.fd_), done_(other.done_) {
+  other.fd_ = -1;
+  other.done_ = true;
+}
+
+PendingFile::~PendingFile() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!done_) {
+    std::error_code ignored;
+    std::filesystem::remove(temp_, ignored);
+  }
+}
+
+void PendingFile::fail(const std::string& what, int err) {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  std::error_code ignored;
+  std::filesystem::remove(temp_, ignored);
+  done_ = true;
+  throw std::runtime_error(str_cat(target_.string(), ": ", what, " (", std::strerror(err), ")"));
+}
+
+void PendingFile::commit() {
+  if (done_ || fd_ < 0) throw std::logic_error("PendingFile::commit: called twice");
+  if (::fsync(fd_) != 0) fail("fsync failed", errno);
+  const int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) fail("close failed", errno);
+  if (::rename(temp_.c_str(), target_.c_str()) != 0) fail("rename failed", errno);
+  done_ = true;
+}
+
+PendingFile write_file_pending(const std::filesystem::path& target, std::span<const uint8_t> bytes,
+                               const std::string& owner) {
   const std::filesystem::path folder = target.parent_path();
   std::error_code ec;
   if (!folder.empty()) {
@@ -65,36 +103,29 @@ void write_file_atomic(const std::filesystem::path& target, std::span<const uint
       throw std::runtime_error(
           str_cat(target.string(), ": cannot create folder ", folder.string(), " (", ec.message(), ")"));
   }
-  const std::filesystem::path temp = folder / atomic_temporary_name(target.filename().string(), owner);
-  const auto fail = [&](const std::string& what, int err) {
-    std::error_code ignored;
-    std::filesystem::remove(temp, ignored);
-    throw std::runtime_error(str_cat(target.string(), ": ", what, " (", std::strerror(err), ")"));
-  };
+  std::filesystem::path temp = folder / atomic_temporary_name(target.filename().string(), owner);
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
   if (fd < 0) {
     const int err = errno;
     throw std::runtime_error(
         str_cat(target.string(), ": cannot create ", temp.string(), " (", std::strerror(err), ")"));
   }
+  PendingFile pending(target, std::move(temp), fd);  // from here on, a failure removes the temporary
   size_t done = 0;
   while (done < bytes.size()) {
     const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      fail("write failed", err);
+      pending.fail("write failed", errno);
     }
     done += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0) {
-    const int err = errno;
-    ::close(fd);
-    fail("fsync failed", err);
-  }
-  if (::close(fd) != 0) fail("close failed", errno);
-  if (::rename(temp.c_str(), target.c_str()) != 0) fail("rename failed", errno);
+  return pending;
+}
+
+void write_file_atomic(const std::filesystem::path& target, std::span<const uint8_t> bytes,
+                       const std::string& owner) {
+  write_file_pending(target, bytes, owner).commit();
 }
 
 }  // namespace sinforge

@@ -11,6 +11,7 @@
 #include "sinforge/core/thread_pool.h"
 #include "sinforge/image/image_format.h"
 #include "sinforge/image/recipe.h"
+#include "sinforge/output/output_writer.h"
 #include "sinforge/weights/weights.h"
 
 namespace sinforge {
@@ -183,7 +184,7 @@ void validate(const DeriveOptions& o) {
   if (o.extensions.empty()) throw UsageError("--extensions names no extension");
   if (o.content_size < 0) throw UsageError("--content-size must be 0 (keep) or positive");
   if (o.crop < kMinImageSide) throw UsageError(str_cat("--crop must be at least ", kMinImageSide));
-  if (o.quality < 1 || o.quality > 100) throw UsageError("--quality must lie in [1, 100]");
+  validate_encode_flags(encode_options(o));
   if (!(o.progress_interval >= 0)) throw UsageError("--progress-interval must be 0 (none) or positive");
   check_thread_flag(o.threads);
   if (o.layout == OutputLayout::kWebDataset) validate_webdataset_flags(o.tar_size, o.tar_prefix);
@@ -215,6 +216,8 @@ void validate(const DeriveOptions& o) {
     throw UsageError(str_cat("--levels is for the manipulations; ", to_string(o.variant), " takes none"));
   }
 }
+
+EncodeOptions encode_options(const DeriveOptions& o) { return {o.format, o.quality, o.png_level}; }
 
 nlohmann::json derive_settings(const DeriveOptions& o) {
   nlohmann::json s = {{"command", "derive"},

@@ -195,7 +195,7 @@ std::unique_ptr<OutputSink> make_sink(const DeriveOptions& o, const std::vector<
                                       RunRecorder& recorder, size_t threads,
                                       std::unique_ptr<OutputWriter>& writer) {
   if (!writes_tars(o)) {
-    writer = std::make_unique<OutputWriter>(threads, o.format, o.quality);
+    writer = std::make_unique<OutputWriter>(threads, encode_options(o));
     return std::make_unique<FolderSink>(o.out_dir, *writer, recorder);
   }
   TarSinkOptions t;
@@ -204,8 +204,7 @@ std::unique_ptr<OutputSink> make_sink(const DeriveOptions& o, const std::vector<
   t.shard = o.shard.index;
   t.first_number = next_tar_number(o.out_dir, o.tar_prefix, o.shard.index);
   t.tar_size = o.tar_size;
-  t.format = o.format;
-  t.quality = o.quality;
+  t.encoding = encode_options(o);
   t.classes = classes;
   t.seed = o.seed;
   t.derived = true;

@@ -53,8 +53,8 @@ TarSink::~TarSink() {
 void TarSink::write(OutputSample sample, cv::Mat rgb) {
   while (in_flight_.size() >= encoders_.size() * kQueueDepths.encode_ahead_per_thread) finish_oldest();
   auto encoded = encoders_
-                     .submit([rgb = std::move(rgb), format = options_.format, quality = options_.quality] {
-                       return encode_image(rgb, format, quality);
+                     .submit([rgb = std::move(rgb), encoding = options_.encoding] {
+                       return encode_image(rgb, encoding);
                      })
                      .share();
   // One appender thread takes the samples in the order they were handed over.
@@ -85,7 +85,7 @@ void TarSink::append(const OutputSample& sample, const std::vector<uint8_t>& ima
     const std::string& key = sample.key;
     const std::optional<size_t> cls = class_index(options_.classes, sample.entry.content);
     if (!cls) throw std::runtime_error(sample.entry.content + ": content image outside every class folder");
-    open_->add(key + (options_.format == ImageFormat::kPng ? ".png" : ".jpg"), image);
+    open_->add(key + (options_.encoding.format == ImageFormat::kPng ? ".png" : ".jpg"), image);
     open_->add(key + ".cls", bytes_of(std::to_string(*cls)));
     open_->add(key + ".json",
                bytes_of(options_.derived ? derived_sample_json(sample, options_.seed)

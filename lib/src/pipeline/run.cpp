@@ -94,6 +94,7 @@ nlohmann::json summary_json(const RunOptions& o, const RunSummary& s, const nloh
   j["settings"]["styles"] = o.styles_dir.string();
   j["settings"]["out"] = o.out_dir.string();
   j["settings"]["quality"] = o.quality;
+  if (o.format == ImageFormat::kPng) j["settings"]["png_level"] = o.png_level;
   j["settings"]["device"] = o.device;
   j["settings"]["batch_size"] = s.batch_size;
   j["settings"]["output_layout"] = to_string(o.layout);
@@ -158,7 +159,7 @@ OutputSetup resume_folder(const RunOptions& o, const std::vector<PlannedContent>
   OutputSetup setup;
   setup.resumed = {planned, 0, 0, {}};
   if (!o.overwrite) setup.resumed = resume_plan(planned, paintings, o.out_dir, journal, recorder);
-  setup.writer = std::make_unique<OutputWriter>(threads, o.format, o.quality);
+  setup.writer = std::make_unique<OutputWriter>(threads, encode_options(o));
   setup.sink = std::make_unique<FolderSink>(o.out_dir, *setup.writer, recorder);
   return setup;
 }
@@ -177,8 +178,7 @@ OutputSetup resume_tars(const RunOptions& o, const std::vector<PlannedContent>& 
   t.shard = o.shard.index;
   t.first_number = next_tar_number(o.out_dir, o.tar_prefix, o.shard.index);
   t.tar_size = o.tar_size;
-  t.format = o.format;
-  t.quality = o.quality;
+  t.encoding = encode_options(o);
   t.classes = classes;
   t.seed = o.seed;
   t.alpha = o.alpha;
@@ -447,7 +447,7 @@ void validate(const RunOptions& o) {
   if (!o.style_bank.empty() && fs::is_directory(o.style_bank))
     throw UsageError(str_cat("--style-bank ", o.style_bank.string(), " is a folder; it names a file"));
   if (o.style_min_size < 0) throw UsageError("--style-min-size must be 0 (none) or positive");
-  if (o.quality < 1 || o.quality > 100) throw UsageError("--quality must lie in [1, 100]");
+  validate_encode_flags(encode_options(o));
   if (o.batch_size < 0) throw UsageError("--batch-size must be auto or at least 1");
   if (!(o.progress_interval >= 0)) throw UsageError("--progress-interval must be 0 (none) or positive");
   if (o.layout == OutputLayout::kWebDataset) validate_webdataset_flags(o.tar_size, o.tar_prefix);
@@ -461,6 +461,8 @@ ContentRecipe content_recipe(const RunOptions& o) { return {o.content_size, o.cr
 StyleRecipe style_recipe(const RunOptions& o) {
   return {o.style_size, o.style_crop, o.style_filter, o.style_min_size};
 }
+
+EncodeOptions encode_options(const RunOptions& o) { return {o.format, o.quality, o.png_level}; }
 
 RunSummary run_stylize(const RunOptions& o) {
   const auto start = Clock::now();

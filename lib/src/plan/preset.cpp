@@ -97,6 +97,8 @@ const std::map<std::string, Setter>& setters() {
       {"format", [](const YAML::Node& v, RunOptions& o) { o.format = as_format(v); }},
       {"cue-conflict", [](const YAML::Node& v, RunOptions& o) { o.cue_conflict = as_bool(v); }},
       {"quality", [](const YAML::Node& v, RunOptions& o) { o.quality = as_int(v, 1, 100); }},
+      {"png_level",
+       [](const YAML::Node& v, RunOptions& o) { o.png_level = as_int(v, kMinPngLevel, kMaxPngLevel); }},
       {"extensions", [](const YAML::Node& v, RunOptions& o) { o.extensions = as_extensions(v); }},
       {"output-layout",
        [](const YAML::Node& v, RunOptions& o) {

@@ -29,4 +29,32 @@ bool is_atomic_temporary(const std::string& file_name, std::string* target_name 
 void write_file_atomic(const std::filesystem::path& target, std::span<const uint8_t> bytes,
                        const std::string& owner = {});
 
+// write_file_atomic in its two halves, so that the wait for the disk can run on another thread than the
+// work that made the bytes (output_writer.h): write_file_pending creates the folders and fills the
+// temporary; commit() then fsyncs, closes and renames it over the target. Destroyed uncommitted (or after a
+// failed commit), the temporary is removed: the target never holds a file that was not made durable.
+class PendingFile {
+ public:
+  PendingFile(PendingFile&& other) noexcept;
+  PendingFile& operator=(PendingFile&&) = delete;
+  PendingFile(const PendingFile&) = delete;
+  ~PendingFile();
+  // Throws std::runtime_error naming the target and the OS error. At most once.
+  void commit();
+
+ private:
+  friend PendingFile write_file_pending(const std::filesystem::path&, std::span<const uint8_t>,
+                                        const std::string&);
+  PendingFile(std::filesystem::path target, std::filesystem::path temp, int fd);
+  [[noreturn]] void fail(const std::string& what, int err);
+
+  std::filesystem::path target_;
+  std::filesystem::path temp_;
+  int fd_ = -1;
+  bool done_ = false;  // renamed, or given up (the temporary removed)
+};
+
+PendingFile write_file_pending(const std::filesystem::path& target, std::span<const uint8_t> bytes,
+                               const std::string& owner = {});
+
 }  // namespace sinforge

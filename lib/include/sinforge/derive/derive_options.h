@@ -52,6 +52,7 @@ struct DeriveOptions {
   uint64_t seed = 0;
   ImageFormat format = ImageFormat::kJpeg;
   int quality = 75;
+  int png_level = kDefaultPngLevel;  // bytes, never pixels (png_encoder.h)
   std::vector<std::string> extensions = default_extensions();
   int threads = 0;  // 0: every core
   ShardId shard;
@@ -84,6 +85,8 @@ double parse_level(DeriveVariant variant, const std::string& level);
 
 // Every check that can be made before work starts; throws UsageError naming the flag.
 void validate(const DeriveOptions& options);
+// How the outputs are encoded: --format, --quality, --png-level.
+EncodeOptions encode_options(const DeriveOptions& options);
 
 // What determines the outputs, recorded as the folder's settings (run_settings.h's check_settings and
 // write_settings): a rerun or another shard with other settings is refused.

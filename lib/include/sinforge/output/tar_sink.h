@@ -29,8 +29,7 @@ struct TarSinkOptions {
   size_t shard = 0;           // K of --shard K/N: the tar series written
   uint64_t first_number = 0;  // the series' next free number (next_tar_number)
   uint64_t tar_size = 1000000000;
-  ImageFormat format = ImageFormat::kJpeg;
-  int quality = 75;
+  EncodeOptions encoding;
   std::vector<std::string> classes;  // class_names(): the .cls member is the index of the content's folder
   uint64_t seed = 0;                 // for the .json member
   float alpha = 1.f;

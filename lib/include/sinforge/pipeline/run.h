@@ -43,7 +43,8 @@ struct RunOptions {
   std::filesystem::path style_bank;  // the paintings' statistics file; empty: <out>/sinforge.styles.bank
   uint64_t seed = 0;
   ImageFormat format = ImageFormat::kJpeg;
-  int quality = 75;  // Pillow's default, as the reference tools write
+  int quality = 75;                  // Pillow's default, as the reference tools write
+  int png_level = kDefaultPngLevel;  // PNG's compression effort: bytes, never pixels (png_encoder.h)
   std::string device = "auto";
   Precision precision = Precision::kFp32;
   int batch_size = 0;  // 0: auto, default_batch_size(device) (device_memory.h)
@@ -76,6 +77,8 @@ SessionOptions session_options(const RunOptions& options);
 // The recipes the options describe (recipe.h).
 ContentRecipe content_recipe(const RunOptions& options);
 StyleRecipe style_recipe(const RunOptions& options);
+// How the results are encoded: --format, --quality, --png-level.
+EncodeOptions encode_options(const RunOptions& options);
 
 struct RunSummary {
   size_t contents = 0;          // content images found
