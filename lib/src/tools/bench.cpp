@@ -114,6 +114,7 @@ class Collector : public benchmark::BenchmarkReporter {
       if (r.run_type == Run::RT_Aggregate) {
         if (r.aggregate_name == "median") {
           f.seconds = r.GetAdjustedRealTime();
+          f.cpu_seconds = r.GetAdjustedCPUTime();
           f.images_per_second = counter("items_per_second");
           f.bytes_per_second = counter("bytes_per_second");
           f.batch_fill = counter("batch_fill");
@@ -122,6 +123,7 @@ class Collector : public benchmark::BenchmarkReporter {
         }
       } else if (r.repetitions <= 1) {
         f.seconds = r.GetAdjustedRealTime();
+        f.cpu_seconds = r.GetAdjustedCPUTime();
         f.images_per_second = counter("items_per_second");
         f.bytes_per_second = counter("bytes_per_second");
         f.batch_fill = counter("batch_fill");
@@ -164,7 +166,7 @@ void stylize_timed(benchmark::State& st, const Data& data, const RecipeSpec& spe
   BatchingStats batching;
   timed_loop(st, at::kCPU, static_cast<double>(names.size()), 0, [&] {
     const fs::path out = data.scratch / out_name / std::to_string(run++);
-    OutputWriter writer(static_cast<size_t>(data.threads), spec.format, 75);
+    OutputWriter writer(static_cast<size_t>(data.threads), {spec.format});
     RunRecorder recorder(out, ShardId{});
     FolderSink sink(out, writer, recorder);
     StylizeSettings settings;
@@ -217,6 +219,15 @@ void register_decoding(Registrar& reg, const RecipeFigures& r) {
     timed_loop(st, at::kCPU, 1, 0, [&] {
       const cv::Mat m = prepare_content(data->decoded[i++ % data->decoded.size()], spec.recipe);
       benchmark::DoNotOptimize(images_to_tensor({m}));
+    });
+  });
+  // The host's share of preprocessing in a GPU run: resize, crop and the copy into the upload batch; the
+  // conversion to float is the GPU's (stylizer.cpp).
+  reg.add(p + "preprocess_rgb8", [data, spec](benchmark::State& st) {
+    size_t i = 0;
+    timed_loop(st, at::kCPU, 1, 0, [&] {
+      const cv::Mat m = prepare_content(data->decoded[i++ % data->decoded.size()], spec.recipe);
+      benchmark::DoNotOptimize(images_to_rgb8({m}, /*pinned=*/false));
     });
   });
 }
@@ -310,21 +321,36 @@ void register_downloads(Registrar& reg, const RecipeFigures& r) {
   }
 }
 
-// Encoding and writing one output file.
+// The recipe's output images of the bench's contents, at their sizes (full: each content's own), standing in
+// for the network's results: a photo's detail, not a synthetic pattern, is what the encoder meets.
+std::vector<cv::Mat> output_images(const Data& data, const RecipeSpec& spec) {
+  std::vector<cv::Mat> outputs;
+  for (const cv::Mat& content : data.decoded)
+    outputs.push_back(finish_output(prepare_content(content, spec.recipe), spec.recipe));
+  return outputs;
+}
+
+// Encoding and writing one output file. write's cpu ms is its cost to a core; the rest of its time is the
+// wait for the disk, which the writer overlaps on its sync threads (output_writer.h).
 void register_encoding(Registrar& reg, const RecipeFigures& r) {
   const std::shared_ptr<Data>& data = r.data;
   const RecipeSpec& spec = r.spec;
   const std::string& p = r.prefix;
   reg.add(p + "encode", [=](benchmark::State& st) {
-    const cv::Mat img = synthetic_image(spec.out_w, spec.out_h, 7);
-    timed_loop(st, at::kCPU, 1, 0, [&] { benchmark::DoNotOptimize(encode_image(img, spec.format, 75)); });
+    const std::vector<cv::Mat> outputs = output_images(*data, spec);
+    size_t i = 0;
+    timed_loop(st, at::kCPU, 1, 0, [&] {
+      benchmark::DoNotOptimize(encode_image(outputs[i++ % outputs.size()], spec.format, 75));
+    });
   });
   reg.add(p + "write", [=](benchmark::State& st) {
-    const std::vector<uint8_t> bytes =
-        encode_image(synthetic_image(spec.out_w, spec.out_h, 8), spec.format, 75);
+    std::vector<std::vector<uint8_t>> files;
+    for (const cv::Mat& m : output_images(*data, spec)) files.push_back(encode_image(m, spec.format, 75));
     size_t i = 0;
-    timed_loop(st, at::kCPU, 1, static_cast<double>(bytes.size()), [&] {
-      write_file_atomic(data->scratch / "write" / spec.name / (std::to_string(i++ % 64) + ".out"), bytes);
+    timed_loop(st, at::kCPU, 1, total_bytes(files) / static_cast<double>(files.size()), [&] {
+      const size_t k = i++;
+      write_file_atomic(data->scratch / "write" / spec.name / (std::to_string(k % 64) + ".out"),
+                        files[k % files.size()]);
     });
   });
 }
@@ -702,16 +728,16 @@ void print_report(const BenchReport& report, std::ostream& out) {
       << report.batch_size << ", threads " << report.threads << "\n";
   out << "data: " << report.data << "\n\n";
   out << std::left << std::setw(26) << "figure" << std::right << std::setw(12) << "median ms" << std::setw(10)
-      << "+- ms" << std::setw(12) << "images/s" << std::setw(11) << "GB/s" << std::setw(10) << "GFLOP/s"
-      << std::setw(6) << "reps"
+      << "+- ms" << std::setw(10) << "cpu ms" << std::setw(12) << "images/s" << std::setw(11) << "GB/s"
+      << std::setw(10) << "GFLOP/s" << std::setw(6) << "reps"
       << "\n";
   for (const BenchFigure& f : report.figures) {
     const double gflop = model_gflop_per_image(f.name);
     out << std::left << std::setw(26) << f.name << std::right << std::fixed << std::setprecision(3)
-        << std::setw(12) << f.seconds * 1e3 << std::setw(10) << f.seconds_stddev * 1e3 << std::setprecision(1)
-        << std::setw(12) << f.images_per_second << std::setprecision(2) << std::setw(11)
-        << f.bytes_per_second / 1e9 << std::setprecision(1) << std::setw(10)
-        << (gflop > 0 ? gflop * f.images_per_second : 0.0) << std::setw(6) << f.repetitions;
+        << std::setw(12) << f.seconds * 1e3 << std::setw(10) << f.seconds_stddev * 1e3 << std::setw(10)
+        << f.cpu_seconds * 1e3 << std::setprecision(1) << std::setw(12) << f.images_per_second
+        << std::setprecision(2) << std::setw(11) << f.bytes_per_second / 1e9 << std::setprecision(1)
+        << std::setw(10) << (gflop > 0 ? gflop * f.images_per_second : 0.0) << std::setw(6) << f.repetitions;
     if (f.batch_fill > 0) out << "  batches " << std::setprecision(0) << f.batch_fill * 100 << "% full";
     out << "\n";
   }
@@ -750,6 +776,7 @@ nlohmann::json to_json(const BenchReport& report) {
     j["figures"].push_back({{"name", f.name},
                             {"seconds_median", f.seconds},
                             {"seconds_stddev", f.seconds_stddev},
+                            {"cpu_seconds_median", f.cpu_seconds},
                             {"images_per_second", f.images_per_second},
                             {"bytes_per_second", f.bytes_per_second},
                             {"gflop_per_image", model_gflop_per_image(f.name)},

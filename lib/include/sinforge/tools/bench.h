@@ -39,6 +39,9 @@ struct BenchFigure {
   std::string name;    // recipe/stage
   double seconds = 0;  // median time per iteration
   double seconds_stddev = 0;
+  // Median CPU time of the bench thread per iteration: a one-thread stage's cost in core-seconds, which
+  // leaves out the time it sleeps (a write's fsync waiting on the disk).
+  double cpu_seconds = 0;
   double images_per_second = 0;  // median; 0 where not meaningful
   double bytes_per_second = 0;   // median; kernel and copy figures
   int repetitions = 0;
