@@ -18,6 +18,8 @@ WEBDATASET_VERSION="1.0.2"  # reads the tars of --output-layout webdataset in th
 # The derive references (tests/reference/derive_reference.py) filter and convert as the published stimuli did.
 SCIPY_VERSION="1.17.1"
 SKIMAGE_VERSION="0.26.0"
+PYTEST_VERSION="9.2.0"  # the Python package's tests (python/tests)
+SKBUILD_VERSION="1.1.2"  # scikit-build-core: `pip install --no-build-isolation .` (pyproject.toml)
 CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/sinforge"
 VENV="${SINFORGE_VENV:-$CACHE_ROOT/venv}"
 
@@ -66,7 +68,7 @@ install_apt() {
 
 install_venv() {
   if [[ -x "$VENV/bin/python" ]] &&
-     "$VENV/bin/python" -c "import sys, torch, PIL, numpy, webdataset, scipy, skimage; sys.exit(torch.__version__.split('+')[0] != '$TORCH_VERSION' or PIL.__version__ != '$PILLOW_VERSION' or scipy.__version__ != '$SCIPY_VERSION' or skimage.__version__ != '$SKIMAGE_VERSION')" 2>/dev/null; then
+     "$VENV/bin/python" -c "import sys, torch, PIL, numpy, webdataset, scipy, skimage, pytest, scikit_build_core; sys.exit(torch.__version__.split('+')[0] != '$TORCH_VERSION' or PIL.__version__ != '$PILLOW_VERSION' or scipy.__version__ != '$SCIPY_VERSION' or skimage.__version__ != '$SKIMAGE_VERSION' or pytest.__version__ != '$PYTEST_VERSION' or scikit_build_core.__version__ != '$SKBUILD_VERSION')" 2>/dev/null; then
     echo "[install-deps] LibTorch: torch $TORCH_VERSION present in $VENV"
     return
   fi
@@ -78,7 +80,7 @@ install_venv() {
   # the program.
   "$VENV/bin/python" -m pip install -q --cache-dir "$CACHE_ROOT/pip" "torch==$TORCH_VERSION" numpy \
     "pillow==$PILLOW_VERSION" "webdataset==$WEBDATASET_VERSION" "scipy==$SCIPY_VERSION" \
-    "scikit-image==$SKIMAGE_VERSION"
+    "scikit-image==$SKIMAGE_VERSION" "pytest==$PYTEST_VERSION" "scikit-build-core==$SKBUILD_VERSION"
 }
 
 install_apt
