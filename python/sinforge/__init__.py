@@ -7,6 +7,8 @@
 `sinforge.load_bank(file)` reads a bank made by `sinforge styles`; `torch.ops.sinforge.adain` is the AdaIN
 op itself (registered for the CPU, CUDA and Meta, so torch.compile and TorchScript see it).
 """
+import torch  # noqa: F401  (first: the module links LibTorch's libraries, which torch loads)
+
 from . import _C  # noqa: F401  (registers torch.ops.sinforge.adain)
 from .augment import StyleAugment, load_bank
 
