@@ -12,7 +12,10 @@ endif()
 execute_process(
   COMMAND "${SINFORGE_PYTHON}" -c "import torch.utils; print(torch.utils.cmake_prefix_path)"
   OUTPUT_VARIABLE _torch_prefix OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE _rc)
-if(NOT _rc EQUAL 0)
+if(NOT _rc EQUAL 0 AND DEFINED SKBUILD)
+  message(FATAL_ERROR "${SINFORGE_PYTHON} cannot import torch: pip builds sinforge against the torch of the "
+                      "environment it installs into, which needs `pip install --no-build-isolation .` (README.md)")
+elseif(NOT _rc EQUAL 0)
   message(FATAL_ERROR "${SINFORGE_PYTHON} cannot import torch: run scripts/install-deps.sh")
 endif()
 list(APPEND CMAKE_PREFIX_PATH "${_torch_prefix}")
