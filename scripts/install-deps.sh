@@ -34,7 +34,7 @@ APT_PACKAGES=(
   libspdlog-dev libcxxopts-dev nlohmann-json3-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev libarchive-dev libdeflate-dev libjpeg-dev
   libplplot-dev plplot-driver-cairo
-  python3 python3-venv
+  python3 python3-venv python3-dev
 )
 # The single-node cluster of the Slurm test: only on request, servers and CI images do not need it.
 for arg in "$@"; do
