@@ -262,9 +262,9 @@ void NearestEntry::fill_cells() {
   for (size_t c = 0; c < kCells; ++c) {
     const double from = static_cast<double>(c) / kCells - kMargin,
                  to = static_cast<double>(c + 1) / kCells + kMargin;
-    const auto midpoint = [&](size_t k) { return (distinct[k].value + distinct[k + 1].value) / 2; };
-    while (below + 1 < distinct.size() && midpoint(below) < from) ++below;
-    if (below + 1 == distinct.size() || midpoint(below) > to) cells_[c] = distinct[below].index;
+    const auto halfway = [&](size_t k) { return (distinct[k].value + distinct[k + 1].value) / 2; };
+    while (below + 1 < distinct.size() && halfway(below) < from) ++below;
+    if (below + 1 == distinct.size() || halfway(below) > to) cells_[c] = distinct[below].index;
   }
 }
 
