@@ -328,18 +328,12 @@ std::vector<uint8_t> encode_image(const cv::Mat& rgb, ImageFormat format, int jp
 }
 
 std::vector<uint8_t> encode_image(const cv::Mat& rgb, const EncodeOptions& options) {
-  if (rgb.empty() || rgb.type() != CV_8UC3)
-    throw std::invalid_argument("encode_image: expects an RGB uint8 image");
-  // PNG: our own writer (png_encoder.h), lossless at every level; several times faster than OpenCV's libpng
-  // path at about Pillow's bytes (docs/PERFORMANCE.md).
+  // Each encoder checks the image and its knob. PNG: our own writer (png_encoder.h), lossless at every level;
+  // several times faster than OpenCV's libpng path at about Pillow's bytes (docs/PERFORMANCE.md). JPEG:
+  // libjpeg's jpeg_set_defaults sample a YCbCr image 2x2 luma, 1x1 chroma: 4:2:0, Pillow's default (the
+  // tests read the sampling factors back from the frame header, so a change of library would be noticed).
   if (options.format == ImageFormat::kPng) return encode_png(rgb, options.png_level);
-  const int jpeg_quality = options.jpeg_quality;
-  if (jpeg_quality < 1 || jpeg_quality > 100) {
-    throw std::invalid_argument(str_cat("encode_image: JPEG quality ", jpeg_quality, " is not in 1..100"));
-  }
-  // libjpeg's jpeg_set_defaults sample a YCbCr image 2x2 luma, 1x1 chroma: 4:2:0, Pillow's default. The
-  // tests read the sampling factors back from the frame header, so a change of library would be noticed.
-  return encode_jpeg(rgb, jpeg_quality);
+  return encode_jpeg(rgb, options.jpeg_quality);
 }
 
 }  // namespace sinforge

@@ -28,15 +28,15 @@ OutputWriter::~OutputWriter() {
 
 void OutputWriter::write(std::filesystem::path target, cv::Mat rgb, std::function<void()> on_written) {
   while (in_flight_.size() >= pool_.size() * kQueueDepths.encode_ahead_per_thread) finish_oldest();
-  in_flight_.push_back(pool_.submit([this, target = std::move(target), rgb = std::move(rgb),
-                                     on_written = std::move(on_written)]() mutable {
-    fail_if_fault_injected(target);
-    auto pending = std::make_shared<PendingFile>(write_file_pending(target, encode_image(rgb, encoding_)));
-    return syncs_.submit([pending, on_written = std::move(on_written)] {
-      pending->commit();
-      if (on_written) on_written();
-    });
-  }));
+  in_flight_.push_back(pool_.submit(
+      [this, target = std::move(target), rgb = std::move(rgb), on_written = std::move(on_written)]() mutable {
+        fail_if_fault_injected(target);
+        return syncs_.submit([pending = write_file_pending(target, encode_image(rgb, encoding_)),
+                              on_written = std::move(on_written)]() mutable {
+          pending.commit();
+          if (on_written) on_written();
+        });
+      }));
 }
 
 void OutputWriter::finish() {
