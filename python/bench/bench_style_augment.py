@@ -63,7 +63,7 @@ def main():
         mean, std = adain_net.channel_stats(eager.encoder(paintings.to(device)))
     eager.mean, eager.std = mean, std
     bank = {"mean": mean.cpu(), "std": std.cpu(), "names": [str(i) for i in range(16)],
-            "vgg_sha256": sinforge.augment._sha256(str(vgg)), "precision": "fp32", "style_size": 0}
+            "vgg_sha256": sinforge._C.sha256_hex(str(vgg)), "precision": "fp32", "style_size": 0}
     ours = sinforge.StyleAugment(vgg, dec, bank=bank, p=1.0, alpha=1.0, seed=0)
     x = torch.rand(a.batch, 3, a.size, a.size, generator=g).to(device)
     times = {"sinforge.StyleAugment": [], "eager PyTorch": []}

@@ -4,9 +4,8 @@ What is drawn here (which images, their alphas, their paintings) is plain torch 
 own generator, so a seeded module repeats exactly; what is computed (encoder, AdaIN, decoder) is the library
 (sinforge._C), the same code `sinforge run` runs.
 """
-import hashlib
 import os
-from typing import Optional, Sequence, Tuple, Union
+from typing import Optional, Sequence, Union
 
 import torch
 import torch.nn.functional as F
@@ -20,21 +19,6 @@ def load_bank(file: Union[str, os.PathLike]) -> dict:
     (float32 [P, 512], CPU), its painting names (relative paths, bank order), the SHA-256 of the VGG file it
     was made with, its precision and its style size. Raises ValueError for a file that is no readable bank."""
     return _C.load_bank(os.fspath(file))
-
-
-def _sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _shorter_side(h: int, w: int, size: int) -> Tuple[int, int]:
-    """torchvision Resize(size): the shorter side becomes size, the longer int(size * long / short)."""
-    if h <= w:
-        return size, int(size * w / h)
-    return int(size * h / w), size
 
 
 def _derangement(n: int, generator: Optional[torch.Generator]) -> torch.Tensor:
@@ -89,7 +73,7 @@ class StyleAugment(nn.Module):
             if bank is None:
                 raise ValueError("mode='bank' needs a bank (a file made by `sinforge styles`)")
             loaded = bank if isinstance(bank, dict) else load_bank(bank)
-            if loaded["vgg_sha256"] != _sha256(self._vgg):
+            if loaded["vgg_sha256"] != _C.sha256_hex(self._vgg):
                 raise ValueError("the bank was made with other VGG weights than " + self._vgg +
                                  " (its statistics would not match this encoder): rebuild it with `sinforge styles`")
             if loaded["mean"].shape[0] == 0:
@@ -118,7 +102,7 @@ class StyleAugment(nn.Module):
         if x.dtype not in (torch.float32, torch.float16, torch.bfloat16, torch.float64):
             raise ValueError(f"expects a floating-point batch in [0, 1], got {x.dtype}")
         if x.numel() > 0:
-            low, high = float(x.min()), float(x.max())
+            low, high = (float(v) for v in torch.aminmax(x))
             if not (low >= 0.0 and high <= 1.0):
                 raise ValueError(f"expects values in [0, 1], got [{low}, {high}] (normalise after augmenting)")
 
@@ -139,7 +123,7 @@ class StyleAugment(nn.Module):
     def _at_size(self, images):
         if self.size is None:
             return images
-        h, w = _shorter_side(images.shape[-2], images.shape[-1], self.size)
+        w, h = _C.shorter_side_size(images.shape[-1], images.shape[-2], self.size)
         return F.interpolate(images, size=(h, w), mode="bilinear", align_corners=False, antialias=True)
 
     @torch.no_grad()

@@ -6,6 +6,8 @@
 // torch.ops.sinforge.adain is registered as a custom op with a CPU, a CUDA and a Meta (shape only) kernel,
 // so torch.compile traces it and TorchScript calls it. Every entry point runs without gradients: the
 // augmentation is not trained.
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
 #include <torch/extension.h>
 #include <torch/library.h>
 
@@ -13,6 +15,7 @@
 #include <tuple>
 
 #include "sinforge/core/error.h"
+#include "sinforge/image/resize.h"
 #include "sinforge/model/adain.h"
 #include "sinforge/model/network.h"
 #include "sinforge/records/style_bank_file.h"
@@ -98,6 +101,10 @@ PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) {
       .def("decode", &Network::decode, "images [N, 3, 8h, 8w] (unclamped) from features [N, 512, h, w]")
       .def_property_readonly("vgg_sha256", &Network::vgg_sha256);
   m.def("load_bank", &load_bank, py::arg("file"));
+  m.def("sha256_hex", &sinforge::sha256_hex, py::arg("file"),
+        "the file's SHA-256, as a bank records its VGG's");
+  m.def("shorter_side_size", &sinforge::shorter_side_size, py::arg("width"), py::arg("height"),
+        py::arg("target"), "(width, height) of torchvision's Resize(target), as the recipes resize");
   // The library's errors reach Python as what they are: a bad file is a ValueError, not a crash.
   py::register_exception<sinforge::BankFileError>(m, "BankFileError", PyExc_ValueError);
   py::register_exception<sinforge::WeightsError>(m, "WeightsError", PyExc_ValueError);
