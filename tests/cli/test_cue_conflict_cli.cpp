@@ -47,7 +47,7 @@ class CueConflictCli : public ::testing::Test {
   }
   testing::CommandResult run(const fs::path& content, const std::string& args, const char* level = "warn") {
     // The preset, made small for the CPU: the recipe's sizes lowered, its pairing and names kept.
-    return testing::run_command(
+    return testing::run_shell(
         quote(testing::cli()) + " run --preset cue-conflict --content " + quote(content) + " --styles " +
         quote(styles_) + " --out " + quote(out_) +
         " --content-size 40 --crop 32 --style-size 32 --style-min-size 0 --device cpu " + args +

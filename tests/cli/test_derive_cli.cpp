@@ -62,14 +62,14 @@ class DeriveCli : public ::testing::Test {
            " --threads 2 --log-level warn " + args;
   }
   static testing::CommandResult derive(const fs::path& out, const std::string& args) {
-    return testing::run_command(line(content(), out, args));
+    return testing::run_shell(line(content(), out, args));
   }
   static testing::CommandResult reference(const fs::path& out, int seed, bool derange, const fs::path& from) {
     return testing::run_reference("derive_reference.py", quote(from) + " " + quote(out) + " " +
                                                              std::to_string(seed) + (derange ? " 1" : " 0"));
   }
   static testing::CommandResult verify(const fs::path& out) {
-    return testing::run_command(quote(testing::cli()) + " verify --out " + quote(out));
+    return testing::run_shell(quote(testing::cli()) + " verify --out " + quote(out));
   }
   // A folder of the first n contents only, for the references (Python draws its noise pixel by pixel).
   fs::path few_contents(size_t n) {
@@ -109,7 +109,7 @@ TEST_F(DeriveCli, DerangedScrambleEqualsTheReference) {
 TEST_F(DeriveCli, ScrambleNamesAreStemBlockSizeCopy) {
   const fs::path out = tmp_ / "out";
   const fs::path one = few_contents(1);
-  const auto r = testing::run_command(line(one, out, "--variant scramble --original"));
+  const auto r = testing::run_shell(line(one, out, "--variant scramble --original"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const std::vector<std::string> files = testing::output_files_below(out);
   ASSERT_EQ(files.size(), 13u);  // the thesis: 4 sizes x 3 copies + the original
@@ -125,7 +125,7 @@ TEST_F(DeriveCli, ScrambleNamesAreStemBlockSizeCopy) {
 TEST_F(DeriveCli, PatchEqualsTheReferenceExactlyWithTheThesisNames) {
   const fs::path out = tmp_ / "out";
   const fs::path few = few_contents(2);
-  const auto r = testing::run_command(line(few, out, "--variant patch --format png --original"));
+  const auto r = testing::run_shell(line(few, out, "--variant patch --format png --original"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto ref = reference(out, 0, false, few);
   EXPECT_EQ(ref.exit_code, 0) << ref.output;
@@ -154,8 +154,8 @@ TEST_F(DeriveCli, ManipulationsAreWithinOneLevelOfTheReference) {
   };
   for (const auto& [variant, levels] : cases) {
     const fs::path out = tmp_ / variant;
-    const auto r = testing::run_command(
-        line(few, out, "--variant " + variant + " " + levels + " --format png --seed 5"));
+    const auto r =
+        testing::run_shell(line(few, out, "--variant " + variant + " " + levels + " --format png --seed 5"));
     ASSERT_EQ(r.exit_code, 0) << variant << ": " << r.output;
     const auto ref = reference(out, 5, false, few);
     EXPECT_EQ(ref.exit_code, 0) << variant << ": " << ref.output;
@@ -165,7 +165,7 @@ TEST_F(DeriveCli, ManipulationsAreWithinOneLevelOfTheReference) {
 TEST_F(DeriveCli, ManipulationsWriteOneImageFolderPerLevelAsGiven) {
   const fs::path out = tmp_ / "out";
   const fs::path few = few_contents(1);
-  ASSERT_EQ(testing::run_command(line(few, out, "--variant contrast --levels 0.1,0.05 --original")).exit_code,
+  ASSERT_EQ(testing::run_shell(line(few, out, "--variant contrast --levels 0.1,0.05 --original")).exit_code,
             0);
   const std::string rel = testing::output_files_below(few).front();
   const std::string name = fs::path(rel).replace_extension(".jpg").generic_string();
@@ -174,23 +174,23 @@ TEST_F(DeriveCli, ManipulationsWriteOneImageFolderPerLevelAsGiven) {
             (std::set<std::string>{"contrast-0.1/" + name, "contrast-0.05/" + name, "original/" + name}));
   // The published levels by default: contrast's eight.
   const fs::path all = tmp_ / "all";
-  ASSERT_EQ(testing::run_command(line(few, all, "--variant contrast")).exit_code, 0);
+  ASSERT_EQ(testing::run_shell(line(few, all, "--variant contrast")).exit_code, 0);
   EXPECT_EQ(testing::output_files_below(all).size(), 8u);
 }
 
 TEST_F(DeriveCli, TheSeedDeterminesEveryDraw) {
   const fs::path few = few_contents(3);
   const std::string args = "--variant uniform-noise --levels 0.2 --format png";
-  ASSERT_EQ(testing::run_command(line(few, tmp_ / "a", args + " --seed 1")).exit_code, 0);
-  ASSERT_EQ(testing::run_command(line(few, tmp_ / "b", args + " --seed 1 --threads 1")).exit_code, 0);
-  ASSERT_EQ(testing::run_command(line(few, tmp_ / "c", args + " --seed 2")).exit_code, 0);
+  ASSERT_EQ(testing::run_shell(line(few, tmp_ / "a", args + " --seed 1")).exit_code, 0);
+  ASSERT_EQ(testing::run_shell(line(few, tmp_ / "b", args + " --seed 1 --threads 1")).exit_code, 0);
+  ASSERT_EQ(testing::run_shell(line(few, tmp_ / "c", args + " --seed 2")).exit_code, 0);
   const auto a = testing::output_bytes_below(tmp_ / "a"), b = testing::output_bytes_below(tmp_ / "b"),
              c = testing::output_bytes_below(tmp_ / "c");
   ASSERT_EQ(a.size(), 3u);
   EXPECT_TRUE(a == b);
   for (const auto& [name, bytes] : a) EXPECT_NE(c.at(name), bytes) << name;
-  ASSERT_EQ(testing::run_command(line(few, tmp_ / "s1", "--variant scramble --seed 1")).exit_code, 0);
-  ASSERT_EQ(testing::run_command(line(few, tmp_ / "s2", "--variant scramble --seed 2")).exit_code, 0);
+  ASSERT_EQ(testing::run_shell(line(few, tmp_ / "s1", "--variant scramble --seed 1")).exit_code, 0);
+  ASSERT_EQ(testing::run_shell(line(few, tmp_ / "s2", "--variant scramble --seed 2")).exit_code, 0);
   EXPECT_NE(testing::manifest_pairs(tmp_ / "s1"), testing::manifest_pairs(tmp_ / "s2"));  // other orders
 }
 
@@ -247,7 +247,7 @@ TEST_F(DeriveCli, ACorruptImageIsSkippedAndRecorded) {
   const fs::path few = few_contents(2);
   testing::write_bytes(few / "class_a" / "broken.png", "\x89PNG\r\n\x1a\nnot really");
   const fs::path out = tmp_ / "out";
-  const auto r = testing::run_command(line(few, out, "--variant rotation"));
+  const auto r = testing::run_shell(line(few, out, "--variant rotation"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(testing::output_files_below(out).size(), 8u);  // 2 images x 4 rotations
   const auto rows = read_csv(skipped_path(out, ShardId{}));
@@ -256,7 +256,7 @@ TEST_F(DeriveCli, ACorruptImageIsSkippedAndRecorded) {
   EXPECT_EQ(rows[1][1], "class_a/broken.png");
   EXPECT_EQ(verify(out).exit_code, 0);
   // A rerun takes the skip as done: nothing written again, nothing recorded twice.
-  ASSERT_EQ(testing::run_command(line(few, out, "--variant rotation")).exit_code, 0);
+  ASSERT_EQ(testing::run_shell(line(few, out, "--variant rotation")).exit_code, 0);
   EXPECT_EQ(read_csv(skipped_path(out, ShardId{})).size(), 2u);
 }
 
@@ -319,8 +319,8 @@ TEST_F(DeriveCli, FalseColourEqualsTheReferenceWithTheGivenGammaTable) {
   cv::Mat gamma(1, 256, CV_64FC1);
   for (int i = 0; i < 256; ++i) gamma.at<double>(0, i) = std::pow(i / 255.0, 2.2);
   write_spectrum_file(table, gamma, "");
-  const auto r = testing::run_command(
-      line(few, out, "--variant false-colour --format png --gamma-table " + quote(table)));
+  const auto r =
+      testing::run_shell(line(few, out, "--variant false-colour --format png --gamma-table " + quote(table)));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto ref =
       testing::run_reference("derive_reference.py", quote(few) + " " + quote(out) + " 0 0 " + quote(table));
@@ -331,19 +331,19 @@ TEST_F(DeriveCli, FalseColourEqualsTheReferenceWithTheGivenGammaTable) {
 TEST_F(DeriveCli, PowerEqualisationReadsBackTheSpectrumItWrote) {
   const fs::path few = few_contents(3);
   const fs::path mean = tmp_ / "mean", reread = tmp_ / "reread";
-  ASSERT_EQ(testing::run_command(line(few, mean, "--variant power-equalise --format png")).exit_code, 0);
+  ASSERT_EQ(testing::run_shell(line(few, mean, "--variant power-equalise --format png")).exit_code, 0);
   ASSERT_TRUE(fs::exists(mean / "sinforge.spectrum.npy"));
   EXPECT_EQ(verify(mean).exit_code, 0);  // the spectrum is a record, not a stray
   const fs::path copy = tmp_ / "spectrum.npy";
   fs::copy_file(mean / "sinforge.spectrum.npy", copy);
-  const auto r = testing::run_command(
+  const auto r = testing::run_shell(
       line(few, reread, "--variant power-equalise --format png --spectrum " + quote(copy)));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(testing::output_bytes_below(reread) == testing::output_bytes_below(mean));
   // A spectrum of another size than the crop is refused before the output folder is touched.
   const fs::path small = tmp_ / "small";
   const auto wrong =
-      testing::run_command(line(few, small, "--variant power-equalise --crop 112 --spectrum " + quote(copy)));
+      testing::run_shell(line(few, small, "--variant power-equalise --crop 112 --spectrum " + quote(copy)));
   EXPECT_EQ(wrong.exit_code, 2) << wrong.output;
   EXPECT_FALSE(fs::exists(small));
 }
@@ -351,7 +351,7 @@ TEST_F(DeriveCli, PowerEqualisationReadsBackTheSpectrumItWrote) {
 TEST_F(DeriveCli, AResumeTakesTheRecordedSpectrumSoEveryOutputSharesOne) {
   const fs::path few = few_contents(3), out = tmp_ / "out";
   const std::string args = "--variant power-equalise --format png";
-  ASSERT_EQ(testing::run_command(line(few, out, args)).exit_code, 0);
+  ASSERT_EQ(testing::run_shell(line(few, out, args)).exit_code, 0);
   const auto first = testing::output_bytes_below(out);
   // An output lost and the record replaced by another spectrum: the resume writes the lost output with the
   // recorded one (as a later shard would), not with a new mean of the set.
@@ -360,12 +360,12 @@ TEST_F(DeriveCli, AResumeTakesTheRecordedSpectrumSoEveryOutputSharesOne) {
   cv::Mat flat(224, 224, CV_64FC1, cv::Scalar(20.0));
   flat.at<double>(112, 112) = 0.4423 * 224 * 224;  // the DC term: mean grey
   write_spectrum_file(out / "sinforge.spectrum.npy", flat, "");
-  const auto resumed = testing::run_command(line(few, out, args + " --log-level info"));
+  const auto resumed = testing::run_shell(line(few, out, args + " --log-level info"));
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
   EXPECT_NE(resumed.output.find("spectrum recorded in"), std::string::npos) << resumed.output;
   const fs::path given = tmp_ / "given", flat_file = tmp_ / "flat.npy";
   write_spectrum_file(flat_file, flat, "");
-  ASSERT_EQ(testing::run_command(line(few, given, args + " --spectrum " + quote(flat_file))).exit_code, 0);
+  ASSERT_EQ(testing::run_shell(line(few, given, args + " --spectrum " + quote(flat_file))).exit_code, 0);
   EXPECT_EQ(testing::output_bytes_below(out).at(lost), testing::output_bytes_below(given).at(lost));
   EXPECT_NE(testing::output_bytes_below(out).at(lost), first.at(lost));
 }
@@ -385,16 +385,16 @@ TEST_F(DeriveCli, AGammaTableWithANonFiniteEntryIsRefusedBeforeAnyWork) {
 TEST_F(DeriveCli, ARerunWithOtherSettingsIsRefused) {
   const fs::path out = tmp_ / "out";
   const fs::path few = few_contents(1);
-  ASSERT_EQ(testing::run_command(line(few, out, "--variant scramble --seed 1")).exit_code, 0);
-  const auto r = testing::run_command(line(few, out, "--variant scramble --seed 2"));
+  ASSERT_EQ(testing::run_shell(line(few, out, "--variant scramble --seed 1")).exit_code, 0);
+  const auto r = testing::run_shell(line(few, out, "--variant scramble --seed 2"));
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("seed"), std::string::npos) << r.output;
   // --overwrite recomputes every output with the new settings: the folder equals a fresh run's (the files
   // on the disk were taken for done before, and kept seed 1's block orders under seed 2's record).
-  const auto again = testing::run_command(line(few, out, "--variant scramble --seed 2 --overwrite"));
+  const auto again = testing::run_shell(line(few, out, "--variant scramble --seed 2 --overwrite"));
   ASSERT_EQ(again.exit_code, 0) << again.output;
   const fs::path fresh = tmp_ / "fresh";
-  ASSERT_EQ(testing::run_command(line(few, fresh, "--variant scramble --seed 2")).exit_code, 0);
+  ASSERT_EQ(testing::run_shell(line(few, fresh, "--variant scramble --seed 2")).exit_code, 0);
   EXPECT_TRUE(testing::output_bytes_below(out) == testing::output_bytes_below(fresh));
   EXPECT_EQ(testing::manifest_pairs(out), testing::manifest_pairs(fresh));
 }
@@ -439,7 +439,7 @@ TEST_F(DeriveCli, TheWebDatasetLayoutHoldsTheFolderLayoutsOutputsUnderTheirKeys)
   fs::copy_file(content() / "class_a" / fs::directory_iterator(content() / "class_a")->path().filename(),
                 flat / "top.png");
   const auto refused =
-      testing::run_command(line(flat, flat_out, "--variant greyscale --output-layout webdataset"));
+      testing::run_shell(line(flat, flat_out, "--variant greyscale --output-layout webdataset"));
   EXPECT_EQ(refused.exit_code, 2) << refused.output;
   EXPECT_NE(refused.output.find("top.png"), std::string::npos) << refused.output;
   EXPECT_FALSE(fs::exists(flat_out));

@@ -15,14 +15,14 @@ namespace {
 using testing::quote;
 
 nlohmann::json info_json(const std::string& env) {
-  const auto r = testing::run_command(env + " " + quote(testing::cli()) + " info --json 2>/dev/null");
+  const auto r = testing::run_shell(env + " " + quote(testing::cli()) + " info --json 2>/dev/null");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   return nlohmann::json::parse(r.output);
 }
 
 // Python's stdout without the line end. The code goes to the shell in single quotes: it uses double quotes.
 std::string python_says(const std::string& code) {
-  const auto r = testing::run_command(quote(testing::python()) + " -c " + quote(code));
+  const auto r = testing::run_shell(quote(testing::python()) + " -c " + quote(code));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   std::string out = r.output;
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
@@ -64,9 +64,9 @@ TEST(InfoCli, JsonHasEveryKeyAndThisMachinesFacts) {
 
 TEST(InfoCli, TextSaysWhatIsMissingAndStillExitsZero) {
   testing::TempDir empty;
-  const auto r = testing::run_command("SINFORGE_WEIGHTS_DIR=" + quote(empty.path()) +
-                                      " XDG_CACHE_HOME=" + quote(empty.path()) +
-                                      " SINFORGE_VGG= SINFORGE_DECODER= " + quote(testing::cli()) + " info");
+  const auto r = testing::run_shell("SINFORGE_WEIGHTS_DIR=" + quote(empty.path()) +
+                                    " XDG_CACHE_HOME=" + quote(empty.path()) +
+                                    " SINFORGE_VGG= SINFORGE_DECODER= " + quote(testing::cli()) + " info");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("GPUs: none visible"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("vgg_normalised.pth: not found"), std::string::npos) << r.output;
@@ -74,7 +74,7 @@ TEST(InfoCli, TextSaysWhatIsMissingAndStillExitsZero) {
 }
 
 TEST(InfoCli, AStrayArgumentIsAUsageError) {
-  const auto r = testing::run_command(quote(testing::cli()) + " info --no-such-flag");
+  const auto r = testing::run_shell(quote(testing::cli()) + " info --no-such-flag");
   EXPECT_EQ(r.exit_code, 2) << r.output;
 }
 

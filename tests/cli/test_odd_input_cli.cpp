@@ -40,8 +40,8 @@ class OddInput : public ::testing::Test {
   static const testing::CommandResult& odd_run() {
     // timeout: a symlink cycle must not hang the scan.
     if (run_ == nullptr) {
-      run_ = new testing::CommandResult(testing::run_command("timeout 300 " + quote(testing::cli()) + " run" +
-                                                             flags() + " --out " + quote(out())));
+      run_ = new testing::CommandResult(testing::run_shell("timeout 300 " + quote(testing::cli()) + " run" +
+                                                           flags() + " --out " + quote(out())));
     }
     return *run_;
   }
@@ -143,7 +143,7 @@ TEST_F(OddInput, SpecialFilesAreSkippedWithTheirKindWithoutBeingOpened) {
   fs::create_symlink("/dev/zero", tmp / "content" / "zero.jpg");
   ASSERT_TRUE(testing::make_fifo(tmp / "styles" / "pipe.jpg"));
   fs::create_symlink("/dev/zero", tmp / "styles" / "zero.png");
-  const auto run = testing::run_command(
+  const auto run = testing::run_shell(
       "timeout 120 " + quote(testing::cli()) + " run --content " + quote(tmp / "content") + " --styles " +
       quote(tmp / "styles") + " --out " + quote(tmp / "out") +
       " --content-size 32 --style-size 32 --device cpu --log-level warn --vgg " +
@@ -170,8 +170,8 @@ TEST_F(OddInput, SpecialFilesAreSkippedWithTheirKindWithoutBeingOpened) {
 
 TEST_F(OddInput, OutInsideContentFailsBeforeAnyWork) {
   const fs::path inside = *dir_ / "content" / "d01" / "results";
-  const auto r = testing::run_command("timeout 60 " + quote(testing::cli()) + " run" + flags() + " --out " +
-                                      quote(inside));
+  const auto r = testing::run_shell("timeout 60 " + quote(testing::cli()) + " run" + flags() + " --out " +
+                                    quote(inside));
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("--out must not lie inside"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(inside));

@@ -30,7 +30,7 @@ using testing::manifest_pairs;
 class PairsCli : public ::testing::Test {
  protected:
   static testing::CommandResult sinforge(const std::string& args) {
-    return testing::run_command(quote(testing::cli()) + " " + args + " --log-level warn");
+    return testing::run_shell(quote(testing::cli()) + " " + args + " --log-level warn");
   }
   // A small, quick recipe over the samples (5 photos, 4 paintings).
   static std::string run_args(const fs::path& content, const fs::path& out) {

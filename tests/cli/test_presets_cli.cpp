@@ -18,7 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::quote;
 using testing::read_bytes;
-using testing::run_command;
+using testing::run_shell;
 using testing::TempDir;
 
 class CliPresets : public ::testing::Test {
@@ -48,9 +48,9 @@ class CliPresets : public ::testing::Test {
   }
   static std::string weight_flags() { return testing::demo_weights().flags(); }
   testing::CommandResult run(const fs::path& out, const std::string& args, const char* level = "warn") {
-    return run_command(quote(testing::cli()) + " run --content " + quote(content_) + " --styles " +
-                       quote(styles_) + " --out " + quote(out) + " --device cpu " + args + weight_flags() +
-                       " --log-level " + level);
+    return run_shell(quote(testing::cli()) + " run --content " + quote(content_) + " --styles " +
+                     quote(styles_) + " --out " + quote(out) + " --device cpu " + args + weight_flags() +
+                     " --log-level " + level);
   }
   void expect_images(const fs::path& out, int side) {
     EXPECT_EQ(testing::output_files_below(out), (std::vector<std::string>{"n01/a.png", "n01/b.png"}));
@@ -125,8 +125,8 @@ TEST_F(CliPresets, BankIsReusedAndGivesTheSameBytes) {
   EXPECT_NE(r.output.find("style bank written"), std::string::npos) << r.output;
   ASSERT_TRUE(fs::is_regular_file(tmp_ / "a" / "sinforge.styles.bank"));
   // `sinforge styles` builds the same bank explicitly; a run reuses it.
-  r = run_command(quote(testing::cli()) + " styles --styles " + quote(styles_) + " --out " + quote(bank) +
-                  " --style-size 48 --device cpu" + weight_flags());
+  r = run_shell(quote(testing::cli()) + " styles --styles " + quote(styles_) + " --out " + quote(bank) +
+                " --style-size 48 --device cpu" + weight_flags());
   ASSERT_EQ(r.exit_code, 0) << r.output;
   r = run(tmp_ / "b", flags + " --style-bank " + quote(bank), "info");
   ASSERT_EQ(r.exit_code, 0) << r.output;

@@ -55,7 +55,7 @@ class Preview : public ::testing::Test {
            quote(testing::demo_weights().vgg) + " --decoder " + quote(testing::demo_weights().decoder);
   }
   static testing::CommandResult preview(const std::string& args) {
-    return testing::run_command(quote(testing::cli()) + " preview" + common() + args);
+    return testing::run_shell(quote(testing::cli()) + " preview" + common() + args);
   }
   TempDir tmp_;
 };
@@ -75,7 +75,7 @@ TEST_F(Preview, SheetGeometryAndResultsMatchTheRun) {
   // The same recipe and seed through `sinforge run`, losslessly: each result tile is that output, scaled.
   const fs::path out = tmp_ / "run";
   const auto run =
-      testing::run_command(quote(testing::cli()) + " run" + common() + " --format png --out " + quote(out));
+      testing::run_shell(quote(testing::cli()) + " run" + common() + " --format png --out " + quote(out));
   ASSERT_EQ(run.exit_code, 0) << run.output;
   const int result_x = 3 * kPreviewGap + kTile + painting_column;
   for (size_t i = 0; i < rows.size(); ++i) {
@@ -120,13 +120,13 @@ TEST_P(PreviewPresets, TilesAndPairsAreTheRuns) {
                              quote(testing::demo_weights().vgg) + " --decoder " +
                              quote(testing::demo_weights().decoder);
   const fs::path sheet_file = tmp_ / "sheet.png";
-  const auto r = testing::run_command(quote(testing::cli()) + " preview" + inputs + " -n 3 --tile-height " +
-                                      std::to_string(kTile) + " --out " + quote(sheet_file));
+  const auto r = testing::run_shell(quote(testing::cli()) + " preview" + inputs + " -n 3 --tile-height " +
+                                    std::to_string(kTile) + " --out " + quote(sheet_file));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const std::vector<Row> rows = rows_of(r.output);
   ASSERT_EQ(rows.size(), 3u) << r.output;
   const fs::path out = tmp_ / "run";
-  const auto run = testing::run_command(quote(testing::cli()) + " run" + inputs + " --out " + quote(out));
+  const auto run = testing::run_shell(quote(testing::cli()) + " run" + inputs + " --out " + quote(out));
   ASSERT_EQ(run.exit_code, 0) << run.output;
   std::map<std::string, std::string> painting_of;
   for (const ManifestEntry& e : read_manifests(out)) painting_of[e.content] = e.painting;
@@ -181,10 +181,10 @@ TEST_F(Preview, TarShardsPreviewAsTheirExtractedFolderAndPairAsTheRun) {
   }
   testing::write_tar(tmp_ / "shard.tar", members);
   const std::string sheet = " -n 3 --tile-height 32 --out ";
-  const auto from_tar = testing::run_command(quote(testing::cli()) + " preview" + common(tmp_ / "shard.tar") +
-                                             sheet + quote(tmp_ / "tar.png"));
+  const auto from_tar = testing::run_shell(quote(testing::cli()) + " preview" + common(tmp_ / "shard.tar") +
+                                           sheet + quote(tmp_ / "tar.png"));
   ASSERT_EQ(from_tar.exit_code, 0) << from_tar.output;
-  const auto from_folder = testing::run_command(
+  const auto from_folder = testing::run_shell(
       quote(testing::cli()) + " preview" + common(tmp_ / "extracted") + sheet + quote(tmp_ / "folder.png"));
   ASSERT_EQ(from_folder.exit_code, 0) << from_folder.output;
   const std::vector<Row> rows = rows_of(from_tar.output), folder_rows = rows_of(from_folder.output);
@@ -197,8 +197,8 @@ TEST_F(Preview, TarShardsPreviewAsTheirExtractedFolderAndPairAsTheRun) {
   EXPECT_TRUE(testing::read_bytes(tmp_ / "tar.png") == testing::read_bytes(tmp_ / "folder.png"))
       << "the sheets differ";
   const fs::path out = tmp_ / "run";
-  const auto run = testing::run_command(quote(testing::cli()) + " run" + common(tmp_ / "shard.tar") +
-                                        " --out " + quote(out));
+  const auto run = testing::run_shell(quote(testing::cli()) + " run" + common(tmp_ / "shard.tar") +
+                                      " --out " + quote(out));
   ASSERT_EQ(run.exit_code, 0) << run.output;
   std::map<std::string, std::string> painting_of;
   for (const ManifestEntry& e : read_manifests(out)) painting_of[e.content] = e.painting;

@@ -56,7 +56,7 @@ class ResumeCli : public ::testing::Test {
            args;
   }
   static testing::CommandResult sinforge(const std::string& args) {
-    return testing::run_command(run_line(args) + " --log-level warn");
+    return testing::run_shell(run_line(args) + " --log-level warn");
   }
 
   // The files and bytes of the uninterrupted run, each output once in the manifests, no temporary left.
@@ -103,7 +103,7 @@ TEST_F(ResumeCli, TemporariesOfRecordsThatAKillLeftAreRemovedByTheRerun) {
                                             ".sinforge.settings.json.tmp-shard-0-of-1-99999-1",
                                             ".sinforge.summary.shard-0-of-1.json.tmp-99999-2"};
   for (const std::string& name : planted) std::ofstream(out / name) << "torn";
-  const auto verify = testing::run_command(quote(testing::cli()) + " verify --out " + quote(out));
+  const auto verify = testing::run_shell(quote(testing::cli()) + " verify --out " + quote(out));
   EXPECT_EQ(verify.exit_code, 1) << verify.output;
   for (const std::string& name : planted)
     EXPECT_NE(verify.output.find("stray: " + name + ": a temporary"), std::string::npos) << verify.output;
@@ -111,7 +111,7 @@ TEST_F(ResumeCli, TemporariesOfRecordsThatAKillLeftAreRemovedByTheRerun) {
   ASSERT_EQ(rerun.exit_code, 0) << rerun.output;
   for (const std::string& name : planted) EXPECT_FALSE(fs::exists(out / name)) << name;
   expect_equals_reference(out);
-  const auto clean = testing::run_command(quote(testing::cli()) + " verify --out " + quote(out));
+  const auto clean = testing::run_shell(quote(testing::cli()) + " verify --out " + quote(out));
   EXPECT_EQ(clean.exit_code, 0) << clean.output;
 }
 
@@ -144,7 +144,7 @@ TEST_F(ResumeCli, AFullDiskStopsCleanlyWithStatus1AndResumesOnceFixed) {
   testing::SmallTmpfs disk(out, "48k");
   const bool mounted = disk.mounted();
   const std::string fault = mounted ? "" : "SINFORGE_FAULT_WRITE_AFTER=6 ";
-  const auto full = testing::run_command(fault + run_line("--out " + quote(out)));
+  const auto full = testing::run_shell(fault + run_line("--out " + quote(out)));
   EXPECT_EQ(full.exit_code, 1) << full.output;
   EXPECT_NE(full.output.find("No space left on device"), std::string::npos) << full.output;
   EXPECT_NE(full.output.find("run the same command again"), std::string::npos) << full.output;
@@ -188,8 +188,8 @@ TEST_F(ResumeCli, ThreeShardsThroughTheMultiGpuLauncherEqualOneRun) {
       quote(testing::demo_weights().vgg) + " --decoder " + quote(testing::demo_weights().decoder) +
       " --log-level warn --out " + quote(out);
   const auto run =
-      testing::run_command("SINFORGE_FAKE_GPUS=3 SINFORGE_BIN=" + quote(testing::cli()) + " " +
-                           quote(testing::source_dir() / "scripts" / "launch-multi-gpu.sh") + flags);
+      testing::run_shell("SINFORGE_FAKE_GPUS=3 SINFORGE_BIN=" + quote(testing::cli()) + " " +
+                         quote(testing::source_dir() / "scripts" / "launch-multi-gpu.sh") + flags);
   ASSERT_EQ(run.exit_code, 0) << run.output;
   for (int k = 0; k < 3; ++k) {
     EXPECT_TRUE(fs::exists(manifest_path(out, {static_cast<size_t>(k), 3}))) << "shard " << k;

@@ -18,7 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::quote;
 using testing::read_bytes;
-using testing::run_command;
+using testing::run_shell;
 using testing::TempDir;
 
 // Random calibrated weights in the official (legacy) format, shared by the tests of this file.
@@ -26,7 +26,7 @@ class Cli : public ::testing::Test {
  protected:
   static std::string weight_flags() { return testing::demo_weights().flags(); }
   static testing::CommandResult sinforge(const std::string& args) {
-    return run_command(quote(testing::cli()) + " " + args + " --log-level warn");
+    return run_shell(quote(testing::cli()) + " " + args + " --log-level warn");
   }
   static std::string samples(const char* sub) { return quote(testing::samples_dir() / sub); }
 
@@ -254,17 +254,17 @@ TEST_F(Cli, WeightsNamingAForeignGlobalAreRefusedWithStatus2) {
 }
 
 TEST_F(Cli, HelpAndVersion) {
-  auto run = run_command(quote(testing::cli()) + " run --help");
+  auto run = run_shell(quote(testing::cli()) + " run --help");
   EXPECT_EQ(run.exit_code, 0);
   for (const char* flag : {"--content", "--styles", "--out", "--vgg", "--decoder", "--num-styles", "--alpha",
                            "--content-size", "--style-size", "--crop", "--seed", "--format", "--quality",
                            "--png-level", "--device", "--precision", "--batch-size", "--extensions"}) {
     EXPECT_NE(run.output.find(flag), std::string::npos) << flag;
   }
-  run = run_command(quote(testing::cli()) + " version");
+  run = run_shell(quote(testing::cli()) + " version");
   EXPECT_EQ(run.exit_code, 0);
   EXPECT_NE(run.output.find(SINFORGE_VERSION), std::string::npos);
-  EXPECT_EQ(run_command(quote(testing::cli()) + " frobnicate").exit_code, 2);
+  EXPECT_EQ(run_shell(quote(testing::cli()) + " frobnicate").exit_code, 2);
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ using testing::quote;
 using testing::TempDir;
 
 testing::CommandResult shape_bias_cli(const std::string& args) {
-  return testing::run_command(quote(testing::cli()) + " shape-bias --device cpu --log-level warn " + args);
+  return testing::run_shell(quote(testing::cli()) + " shape-bias --device cpu --log-level warn " + args);
 }
 
 TEST(ShapeBiasCli, PrintsTheTableAndWritesJsonAndTheChart) {

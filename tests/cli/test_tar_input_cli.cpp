@@ -77,7 +77,7 @@ class TarInputCli : public ::testing::Test {
     return run_args(content, out, threads) + " --classes " + quote(shards() / "classes.txt");
   }
   static testing::CommandResult sinforge(const std::string& args) {
-    return testing::run_command(quote(testing::cli()) + " " + args + " --log-level warn");
+    return testing::run_shell(quote(testing::cli()) + " " + args + " --log-level warn");
   }
   // The folder run's files and bytes and pairs, each output recorded once, no temporary left.
   static void expect_equals_reference(const fs::path& out) {

@@ -98,7 +98,7 @@ class TarWebDatasetCli : public ::testing::Test {
     return run_args(tars(), out) + " --classes " + quote(shards() / "classes.txt");
   }
   static testing::CommandResult sinforge(const std::string& args) {
-    return testing::run_command(quote(testing::cli()) + " " + args + " --log-level warn");
+    return testing::run_shell(quote(testing::cli()) + " " + args + " --log-level warn");
   }
 
   // The key a tar run gives the folder run's sample of content: the tar's key (the content's file name
@@ -128,7 +128,7 @@ class TarWebDatasetCli : public ::testing::Test {
     for (const auto& [key, n] : rows) EXPECT_EQ(n, 1) << key << " recorded " << n << " times";
     EXPECT_EQ(read_classes(out), read_classes(reference()));
     EXPECT_EQ(testing::temporaries_below(out), 0u);
-    const auto v = testing::run_command(quote(testing::cli()) + " verify --out " + quote(out));
+    const auto v = testing::run_shell(quote(testing::cli()) + " verify --out " + quote(out));
     EXPECT_EQ(v.exit_code, 0) << v.output;
   }
 

@@ -27,7 +27,7 @@ class Verify : public ::testing::Test {
   static fs::path run_folder() {
     if (run_ == nullptr) {
       run_ = new TempDir();
-      const auto r = testing::run_command(
+      const auto r = testing::run_shell(
           quote(testing::cli()) + " run --content " + quote(testing::samples_dir() / "content") +
           " --styles " + quote(testing::samples_dir() / "styles") + " --out " + quote(*run_ / "out") +
           " --content-size 32 --style-size 32 --device cpu --log-level warn --vgg " +
@@ -45,7 +45,7 @@ class Verify : public ::testing::Test {
     return tmp_ / "out";
   }
   static testing::CommandResult verify(const fs::path& out) {
-    return testing::run_command(quote(testing::cli()) + " verify --threads 2 --out " + quote(out));
+    return testing::run_shell(quote(testing::cli()) + " verify --threads 2 --out " + quote(out));
   }
   static inline TempDir* run_ = nullptr;
   TempDir tmp_;
@@ -163,7 +163,7 @@ TEST_F(Verify, UsageErrors) {
   r = verify(tmp_ / "empty");
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("no manifest"), std::string::npos) << r.output;
-  r = testing::run_command(quote(testing::cli()) + " verify");
+  r = testing::run_shell(quote(testing::cli()) + " verify");
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("--out is required"), std::string::npos) << r.output;
 }

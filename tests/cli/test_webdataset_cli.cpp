@@ -94,10 +94,10 @@ class WebDatasetCli : public ::testing::Test {
   }
   static constexpr const char* kTars = "--output-layout webdataset --tar-size 16k --tar-prefix sin";
   static testing::CommandResult sinforge(const std::string& args, const std::string& layout = kTars) {
-    return testing::run_command(run_line(args, layout) + " --log-level warn");
+    return testing::run_shell(run_line(args, layout) + " --log-level warn");
   }
   static testing::CommandResult verify(const fs::path& out) {
-    return testing::run_command(quote(testing::cli()) + " verify --out " + quote(out));
+    return testing::run_shell(quote(testing::cli()) + " verify --out " + quote(out));
   }
 
   // The samples and bytes of the uninterrupted run, each once in the tars and in the manifests, no
@@ -259,7 +259,7 @@ TEST_F(WebDatasetCli, AFullDiskStopsCleanlyWithNoPartialTarUnderAFinalName) {
   testing::SmallTmpfs disk(out, "96k");
   const bool mounted = disk.mounted();
   const std::string fault = mounted ? "" : "SINFORGE_FAULT_WRITE_AFTER=11 ";
-  const auto full = testing::run_command(fault + run_line("--out " + quote(out)));
+  const auto full = testing::run_shell(fault + run_line("--out " + quote(out)));
   EXPECT_EQ(full.exit_code, 1) << full.output;
   EXPECT_NE(full.output.find("No space left on device"), std::string::npos) << full.output;
   EXPECT_NE(full.output.find("run the same command again"), std::string::npos) << full.output;

@@ -64,10 +64,10 @@ TEST(TarFile, ATarAppearsUnderItsFinalNameOnlyOnceCommittedAndReadsBack) {
   EXPECT_EQ(members.at("a.cls"), "3");
   EXPECT_EQ(members.at(long_key + ".json"), "{}");
   // Python's tarfile reads it too.
-  const auto r = testing::run_command(quote(testing::python()) +
-                                      " -c \"import sys, tarfile; t = tarfile.open(sys.argv[1]); "
-                                      "print(','.join(m.name[:5] for m in t))\" " +
-                                      quote(final_path));
+  const auto r = testing::run_shell(quote(testing::python()) +
+                                    " -c \"import sys, tarfile; t = tarfile.open(sys.argv[1]); "
+                                    "print(','.join(m.name[:5] for m in t))\" " +
+                                    quote(final_path));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(r.output, "a.jpg,a.cls,kkkkk\n");
   // Destroyed uncommitted: nothing left, not even the temporary.

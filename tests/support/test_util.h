@@ -93,8 +93,8 @@ struct CommandResult {
   std::string output;  // stdout and stderr together
 };
 
-// Runs a shell command line and captures what it prints.
-inline CommandResult run_command(const std::string& command) {
+// Runs a shell command line and captures what it prints (cli::run_command, by contrast, is `sinforge run`).
+inline CommandResult run_shell(const std::string& command) {
   CommandResult result;
   FILE* pipe = popen((command + " 2>&1").c_str(), "r");
   if (pipe == nullptr) return result;
@@ -110,8 +110,7 @@ inline std::string quote(const std::filesystem::path& p) { return "'" + p.string
 
 // Runs a script under tests/reference with the reference interpreter (the venv's torch).
 inline CommandResult run_reference(const std::string& script, const std::string& args) {
-  return run_command(quote(python()) + " " + quote(source_dir() / "tests" / "reference" / script) + " " +
-                     args);
+  return run_shell(quote(python()) + " " + quote(source_dir() / "tests" / "reference" / script) + " " + args);
 }
 
 // A small tmpfs over dir for the full-disk tests, unmounted at scope exit. Mounting needs privileges: where

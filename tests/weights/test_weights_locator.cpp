@@ -122,7 +122,7 @@ TEST(WeightsFetch, FailsQuicklyAndClearlyWhenOffline) {
       "SINFORGE_WEIGHTS_DIR=" +
       sinforge::testing::quote(dir / "w") + " ";
   const auto start = std::chrono::steady_clock::now();
-  const auto result = sinforge::testing::run_command(
+  const auto result = sinforge::testing::run_shell(
       env + "bash " + sinforge::testing::quote(sinforge::testing::source_dir() / "weights" / "fetch.sh"));
   const auto seconds =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start).count();
