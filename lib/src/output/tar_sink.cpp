@@ -39,7 +39,7 @@ std::string derived_sample_json(const OutputSample& sample, uint64_t seed) {
   return j.dump();
 }
 
-TarSink::TarSink(TarSinkOptions options, RunRecorder& recorder, size_t threads)
+TarSink::TarSink(TarSinkOptions options, Recorder& recorder, size_t threads)
     : options_(std::move(options)),
       recorder_(recorder),
       encoders_(threads),

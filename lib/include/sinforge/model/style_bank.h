@@ -9,8 +9,8 @@
 
 #include "sinforge/core/thread_pool.h"
 #include "sinforge/image/recipe.h"
+#include "sinforge/image/skipped_input.h"
 #include "sinforge/model/network.h"
-#include "sinforge/records/records.h"
 
 namespace sinforge {
 

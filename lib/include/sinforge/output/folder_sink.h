@@ -11,7 +11,7 @@ namespace sinforge {
 
 class FolderSink : public OutputSink {
  public:
-  FolderSink(std::filesystem::path out_dir, OutputWriter& writer, RunRecorder& recorder)
+  FolderSink(std::filesystem::path out_dir, OutputWriter& writer, Recorder& recorder)
       : out_dir_(std::move(out_dir)), writer_(writer), recorder_(recorder) {}
 
   void write(OutputSample sample, cv::Mat rgb) override {
@@ -26,7 +26,7 @@ class FolderSink : public OutputSink {
  private:
   std::filesystem::path out_dir_;
   OutputWriter& writer_;
-  RunRecorder& recorder_;
+  Recorder& recorder_;
 };
 
 }  // namespace sinforge

@@ -1,7 +1,7 @@
 // Where a run's results go: the output layout. The stylizer hands every result image to a sink; the sink
-// makes it durable and only then records it in the journal (the manifest, records.h), so that a recorded
-// sample is always complete on the disk. Two layouts: folder_sink.h (an ImageFolder tree of files, one per
-// result) and tar_sink.h (WebDataset tar shards).
+// makes it durable and only then records it in the journal (recorder.h; the run's manifest,
+// records/records.h), so that a recorded sample is always complete on the disk. Two layouts: folder_sink.h
+// (an ImageFolder tree of files, one per result) and tar_sink.h (WebDataset tar shards).
 #pragma once
 
 #include <cstddef>
@@ -9,7 +9,7 @@
 
 #include <opencv2/core.hpp>
 
-#include "sinforge/records/records.h"
+#include "sinforge/output/recorder.h"
 
 namespace sinforge {
 

@@ -38,7 +38,7 @@ struct TarSinkOptions {
 
 class TarSink : public OutputSink {
  public:
-  TarSink(TarSinkOptions options, RunRecorder& recorder, size_t threads);
+  TarSink(TarSinkOptions options, Recorder& recorder, size_t threads);
   ~TarSink() override;  // waits for the work in flight; an uncommitted tar is discarded
 
   void write(OutputSample sample, cv::Mat rgb) override;
@@ -52,7 +52,7 @@ class TarSink : public OutputSink {
   void commit_open_tar();                                                      // appender thread only
 
   TarSinkOptions options_;
-  RunRecorder& recorder_;
+  Recorder& recorder_;
   ThreadPool encoders_;
   ThreadPool appender_{1};
   std::deque<std::future<void>> in_flight_;

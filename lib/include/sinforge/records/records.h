@@ -24,47 +24,33 @@
 #include <nlohmann/json.hpp>
 
 #include "sinforge/core/csv.h"
+#include "sinforge/image/skipped_input.h"
+#include "sinforge/output/recorder.h"
 #include "sinforge/plan/shard.h"
 
 namespace sinforge {
-
-// An input left out of the run (an unreadable or too small image), with the reason.
-struct SkippedInput {
-  std::string kind;            // "content" or "painting"
-  std::filesystem::path path;  // relative to --content or --styles
-  std::string reason;
-};
-
-struct ManifestEntry {
-  std::string content;
-  std::string painting;
-  std::string output;
-  int width = 0;
-  int height = 0;
-  std::string tar;  // webdataset layout: the tar file (relative to --out) holding the sample; else empty
-};
 
 std::filesystem::path manifest_path(const std::filesystem::path& out_dir, const ShardId& shard);
 std::filesystem::path skipped_path(const std::filesystem::path& out_dir, const ShardId& shard);
 std::filesystem::path summary_path(const std::filesystem::path& out_dir, const ShardId& shard);
 
 // Appends rows to one shard's manifest and skipped files (creating them with a header). Thread-safe.
-class RunRecorder {
+class RunRecorder : public Recorder {
  public:
   // with_tar_column: the manifest has the sixth column, tar (webdataset layout). second_column names the
   // manifest's second column in its header: `derive` records there how each output was made ("derivation")
   // where `run` records the painting; the rows read back alike (read_manifests skips the header).
   RunRecorder(const std::filesystem::path& out_dir, const ShardId& shard, bool with_tar_column = false,
               const std::string& second_column = "painting");
-  ~RunRecorder();
+  ~RunRecorder() override;
   RunRecorder(const RunRecorder&) = delete;
   RunRecorder& operator=(const RunRecorder&) = delete;
 
-  void record_output(const ManifestEntry& entry);
+  void record_output(const ManifestEntry& entry) override;
   void record_skip(const SkippedInput& skipped);
   // Flushes both files to the disk (fsync): after this, every recorded row survives a crash. Throws when
   // the disk refuses (full, gone read-only): the journal would otherwise silently fall behind.
-  void flush();
+  void flush() override;
   // Time spent in flush() so far: the journal's cost (docs/PERFORMANCE.md).
   double flush_seconds() const { return flush_seconds_; }
   // Writes the summary atomically (temporary file, rename).
