@@ -1,5 +1,5 @@
-// The preset reader (plan/preset.h apply_preset, yaml-cpp): any bytes in a preset file set the options they
-// name or are refused with UsageError naming the file, and a refused preset sets nothing.
+// The preset reader (pipeline/preset.h apply_preset, yaml-cpp): any bytes in a preset file set the options
+// they name or are refused with UsageError naming the file, and a refused preset sets nothing.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -8,8 +8,8 @@
 
 #include "fuzz_input_file.h"
 #include "sinforge/core/error.h"
-#include "sinforge/plan/preset.h"
-#include "sinforge/records/run_settings.h"
+#include "sinforge/pipeline/preset.h"
+#include "sinforge/pipeline/run_recipe.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::filesystem::path file = sinforge::fuzz::write_input(data, size, "preset.yaml");

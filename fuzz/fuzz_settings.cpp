@@ -9,6 +9,7 @@
 
 #include "fuzz_input_file.h"
 #include "sinforge/core/error.h"
+#include "sinforge/pipeline/run_recipe.h"
 #include "sinforge/records/run_settings.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -91,10 +91,10 @@ DeriveOptions read_flags(const cxxopts::ParseResult& r) {
   given(r, "content-size", o.content_size);
   given(r, "crop", o.crop);
   given(r, "seed", o.seed);
-  if (given(r, "format", text) && !parse_image_format(text, o.format))
+  if (given(r, "format", text) && !parse_image_format(text, o.output.encoding.format))
     throw UsageError("--format must be jpg or png, got '" + text + "'");
-  given(r, "quality", o.quality);
-  given(r, "png-level", o.png_level);
+  given(r, "quality", o.output.encoding.jpeg_quality);
+  given(r, "png-level", o.output.encoding.png_level);
   if (given(r, "extensions", text)) o.extensions = parse_extensions(text);
   given(r, "threads", o.threads);
   o.shard =
@@ -102,10 +102,10 @@ DeriveOptions read_flags(const cxxopts::ParseResult& r) {
                   r.count("shard-count") != 0 ? std::optional(r["shard-count"].as<size_t>()) : std::nullopt);
   o.overwrite = r.count("overwrite") != 0;
   given(r, "progress-interval", o.progress_interval);
-  if (given(r, "output-layout", text) && !parse_output_layout(text, o.layout))
+  if (given(r, "output-layout", text) && !parse_output_layout(text, o.output.layout))
     throw UsageError("--output-layout must be folder or webdataset, got '" + text + "'");
-  if (given(r, "tar-size", text)) o.tar_size = parse_byte_size(text);
-  given(r, "tar-prefix", o.tar_prefix);
+  if (given(r, "tar-size", text)) o.output.tar_size = parse_byte_size(text);
+  given(r, "tar-prefix", o.output.tar_prefix);
   return o;
 }
 

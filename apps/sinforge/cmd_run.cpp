@@ -50,11 +50,11 @@ void apply_run_only_flags(const cxxopts::ParseResult& r, RunOptions& o) {
   }
   if (r.count("pairs") != 0) o.pairs_file = r["pairs"].as<std::string>();
   if (r.count("classes") != 0) o.classes_file = r["classes"].as<std::string>();
-  given(r, "output-size", o.output_size);
+  given(r, "output-size", o.content.output_size);
   std::string text;
-  if (given(r, "format", text)) o.format = parse_format(text);
-  given(r, "quality", o.quality);
-  given(r, "png-level", o.png_level);
+  if (given(r, "format", text)) o.output.encoding.format = parse_format(text);
+  given(r, "quality", o.output.encoding.jpeg_quality);
+  given(r, "png-level", o.output.encoding.png_level);
   if (given(r, "batch-size", text)) o.batch_size = parse_batch_size(text);
   given(r, "progress-interval", o.progress_interval);
   if (r.count("style-bank") != 0) o.style_bank = r["style-bank"].as<std::string>();
@@ -62,10 +62,10 @@ void apply_run_only_flags(const cxxopts::ParseResult& r, RunOptions& o) {
       parse_shard(r["shard"].as<std::string>(),
                   r.count("shard-count") != 0 ? std::optional(r["shard-count"].as<size_t>()) : std::nullopt);
   o.overwrite = r.count("overwrite") != 0;
-  if (given(r, "output-layout", text) && !parse_output_layout(text, o.layout))
+  if (given(r, "output-layout", text) && !parse_output_layout(text, o.output.layout))
     throw UsageError("--output-layout must be folder or webdataset, got '" + text + "'");
-  if (given(r, "tar-size", text)) o.tar_size = parse_byte_size(text);
-  given(r, "tar-prefix", o.tar_prefix);
+  if (given(r, "tar-size", text)) o.output.tar_size = parse_byte_size(text);
+  given(r, "tar-prefix", o.output.tar_prefix);
 }
 
 }  // namespace

@@ -10,7 +10,7 @@
 #include "run_flags.h"
 #include "sinforge/core/error.h"
 #include "sinforge/core/log.h"
-#include "sinforge/plan/preset.h"
+#include "sinforge/pipeline/preset.h"
 #include "sinforge/plan/scan.h"
 #include "sinforge/tools/style_bank_command.h"
 #include "sinforge/weights/weights_locator.h"
@@ -51,9 +51,9 @@ int styles_command(int argc, char** argv) {
     throw UsageError("--styles " + job.styles_dir.string() + ": no such folder");
   if (std::filesystem::is_directory(job.file))
     throw UsageError("--out " + job.file.string() + " is a folder; it names the bank file");
-  if (o.style_size < 0 || o.style_min_size < 0)
+  if (o.style.size < 0 || o.style.min_size < 0)
     throw UsageError("--style-size and --style-min-size must be >= 0");
-  job.recipe = style_recipe(o);
+  job.recipe = o.style;
   job.extensions = o.extensions;
   job.session = {r["device"].as<std::string>(), parse_precision(r["precision"].as<std::string>()),
                  r["threads"].as<int>(), false};

@@ -7,7 +7,7 @@
 #include "sinforge/core/log.h"
 #include "sinforge/image/recipe.h"
 #include "sinforge/model/network.h"
-#include "sinforge/plan/preset.h"
+#include "sinforge/pipeline/preset.h"
 #include "sinforge/plan/scan.h"
 #include "sinforge/weights/weights_locator.h"
 
@@ -62,12 +62,12 @@ std::filesystem::path required_path(const cxxopts::ParseResult& r, const char* n
 }
 
 void apply_style_flags(const cxxopts::ParseResult& r, RunOptions& o) {
-  given(r, "style-size", o.style_size);
-  given(r, "style-min-size", o.style_min_size);
+  given(r, "style-size", o.style.size);
+  given(r, "style-min-size", o.style.min_size);
   std::string text;
-  if (given(r, "style-crop", text) && !parse_style_crop(text, o.style_crop))
+  if (given(r, "style-crop", text) && !parse_style_crop(text, o.style.crop))
     throw UsageError("--style-crop must be none or square, got '" + text + "'");
-  if (given(r, "style-filter", text) && !parse_resample_filter(text, o.style_filter))
+  if (given(r, "style-filter", text) && !parse_resample_filter(text, o.style.filter))
     throw UsageError("--style-filter must be bilinear, lanczos or box, got '" + text + "'");
 }
 
@@ -77,16 +77,16 @@ RunOptions read_shared_run_flags(const cxxopts::ParseResult& r) {
   o.styles_dir = required_path(r, "styles");
   if (r.count("preset") != 0) apply_preset(resolve_preset(r["preset"].as<std::string>()), o);
   given(r, "alpha", o.alpha);
-  given(r, "content-size", o.content_size);
-  given(r, "crop", o.crop);
+  given(r, "content-size", o.content.size);
+  given(r, "crop", o.content.crop);
   given(r, "seed", o.seed);
   given(r, "cue-conflict", o.cue_conflict);
   std::string text;
   if (given(r, "extensions", text)) o.extensions = parse_extensions(text);
   apply_style_flags(r, o);
-  given(r, "threads", o.threads);
-  o.device = r["device"].as<std::string>();
-  o.precision = parse_precision(r["precision"].as<std::string>());
+  given(r, "threads", o.session.threads);
+  o.session.device = r["device"].as<std::string>();
+  o.session.precision = parse_precision(r["precision"].as<std::string>());
   return o;
 }
 

@@ -32,7 +32,7 @@ TEST(DerivePlan, PatchNamesCountSinglesThenAll) {
   DeriveOptions o;
   o.variant = DeriveVariant::kPatch;
   o.patch_sizes = {70};
-  o.format = ImageFormat::kPng;
+  o.output.encoding.format = ImageFormat::kPng;
   const auto planned = plan_derived({"a/y.jpg"}, o);
   EXPECT_EQ(names(planned[0], o), (std::vector<std::string>{"a/y_70_0.png", "a/y_70_1.png", "a/y_70_2.png",
                                                             "a/y_70_3.png", "a/y_70_4.png"}));
@@ -56,7 +56,7 @@ TEST(DerivePlan, TwoContentsThatWouldShareANameKeepApart) {
   DeriveOptions o;
   o.grids = {2};
   o.copies = 1;
-  o.format = ImageFormat::kPng;
+  o.output.encoding.format = ImageFormat::kPng;
   const auto planned = plan_derived({"d/a.jpg", "d/a.png"}, o);
   EXPECT_EQ(names(planned[0], o), std::vector<std::string>{"d/a_112_0.png"});
   EXPECT_EQ(names(planned[1], o), std::vector<std::string>{"d/a.png_112_0.png"});

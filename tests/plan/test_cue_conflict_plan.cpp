@@ -7,8 +7,8 @@
 #include <set>
 
 #include "sinforge/core/error.h"
+#include "sinforge/pipeline/preset.h"
 #include "sinforge/plan/cue_conflict_plan.h"
-#include "sinforge/plan/preset.h"
 #include "sinforge/shape_bias/cue_conflict.h"
 
 namespace sinforge {
@@ -98,9 +98,9 @@ TEST(CueConflictPlan, ThePresetIsSin224WithThePairingAndPng) {
   apply_preset(resolve_preset("cue-conflict"), cue);
   EXPECT_TRUE(cue.cue_conflict);
   EXPECT_FALSE(sin224.cue_conflict);
-  EXPECT_EQ(content_recipe(cue), content_recipe(sin224));
-  EXPECT_EQ(style_recipe(cue), style_recipe(sin224));
-  EXPECT_EQ(cue.format, ImageFormat::kPng);
+  EXPECT_EQ(cue.content, sin224.content);
+  EXPECT_EQ(cue.style, sin224.style);
+  EXPECT_EQ(cue.output.encoding.format, ImageFormat::kPng);
   EXPECT_EQ(cue.alpha, sin224.alpha);
 }
 

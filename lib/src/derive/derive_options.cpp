@@ -184,10 +184,11 @@ void validate(const DeriveOptions& o) {
   if (o.extensions.empty()) throw UsageError("--extensions names no extension");
   if (o.content_size < 0) throw UsageError("--content-size must be 0 (keep) or positive");
   if (o.crop < kMinImageSide) throw UsageError(str_cat("--crop must be at least ", kMinImageSide));
-  validate_encode_flags(encode_options(o));
+  validate_encode_flags(o.output.encoding);
   if (!(o.progress_interval >= 0)) throw UsageError("--progress-interval must be 0 (none) or positive");
   check_thread_flag(o.threads);
-  if (o.layout == OutputLayout::kWebDataset) validate_webdataset_flags(o.tar_size, o.tar_prefix);
+  if (o.output.layout == OutputLayout::kWebDataset)
+    validate_webdataset_flags(o.output.tar_size, o.output.tar_prefix);
   if (o.variant == DeriveVariant::kScramble) validate_scramble(o);
   if (o.variant == DeriveVariant::kPatch) validate_patch(o);
   if (!o.spectrum_file.empty() && o.variant != DeriveVariant::kPowerEqualise)
@@ -217,18 +218,17 @@ void validate(const DeriveOptions& o) {
   }
 }
 
-EncodeOptions encode_options(const DeriveOptions& o) { return {o.format, o.quality, o.png_level}; }
-
 nlohmann::json derive_settings(const DeriveOptions& o) {
-  nlohmann::json s = {{"command", "derive"},
-                      {"variant", to_string(o.variant)},
-                      {"original", o.original},
-                      {"content_size", o.content_size},
-                      {"crop", o.crop},
-                      {"seed", o.seed},
-                      {"format", to_string(o.format)},
-                      {"quality", o.format == ImageFormat::kPng ? 0 : o.quality},
-                      {"extensions", o.extensions}};
+  nlohmann::json s = {
+      {"command", "derive"},
+      {"variant", to_string(o.variant)},
+      {"original", o.original},
+      {"content_size", o.content_size},
+      {"crop", o.crop},
+      {"seed", o.seed},
+      {"format", to_string(o.output.encoding.format)},
+      {"quality", o.output.encoding.format == ImageFormat::kPng ? 0 : o.output.encoding.jpeg_quality},
+      {"extensions", o.extensions}};
   if (o.variant == DeriveVariant::kScramble) {
     s["grids"] = o.grids;
     s["copies"] = o.copies;
@@ -242,10 +242,10 @@ nlohmann::json derive_settings(const DeriveOptions& o) {
     s["spectrum"] = o.spectrum_file.empty() ? "mean of --content" : "sha256:" + sha256_hex(o.spectrum_file);
   if (!o.gamma_table_file.empty()) s["gamma_table"] = "sha256:" + sha256_hex(o.gamma_table_file);
   // As run's record: only the webdataset layout adds its keys.
-  if (o.layout == OutputLayout::kWebDataset) {
-    s["output_layout"] = to_string(o.layout);
-    s["tar_size"] = o.tar_size;
-    s["tar_prefix"] = o.tar_prefix;
+  if (o.output.layout == OutputLayout::kWebDataset) {
+    s["output_layout"] = to_string(o.output.layout);
+    s["tar_size"] = o.output.tar_size;
+    s["tar_prefix"] = o.output.tar_prefix;
   }
   return s;
 }

@@ -108,7 +108,7 @@ cv::Mat manipulated(const cv::Mat& crop, const DerivedOutput& d, const DeriveOpt
 }  // namespace
 
 std::vector<DerivedContent> plan_derived(const std::vector<fs::path>& contents, const DeriveOptions& o) {
-  const bool png = o.format == ImageFormat::kPng;
+  const bool png = o.output.encoding.format == ImageFormat::kPng;
   std::vector<DerivedContent> planned;
   planned.reserve(contents.size());
   std::set<std::string> taken;

@@ -43,7 +43,7 @@ constexpr size_t kContentsPerFlush = 8;
 // crops fit (about 7,000 of 224 x 224) is decoded once, a larger one decodes the rest again.
 constexpr size_t kKeptCropBytes = size_t{1} << 30;
 
-bool writes_tars(const DeriveOptions& o) { return o.layout == OutputLayout::kWebDataset; }
+bool writes_tars(const DeriveOptions& o) { return o.output.layout == OutputLayout::kWebDataset; }
 
 struct DeriveInputs {
   std::vector<fs::path> contents;
@@ -96,14 +96,14 @@ Journal prepare_out_dir(const DeriveOptions& o, const DeriveInputs& in,
   // same owner rule.
   remove_stale_record_temporaries(o.out_dir, o.shard, o.out_dir / kSpectrumFileName);
   if (writes_tars(o)) {
-    remove_stale_tar_temporaries(o.out_dir, o.tar_prefix, o.shard.index);
+    remove_stale_tar_temporaries(o.out_dir, o.output.tar_prefix, o.shard.index);
   } else {
     remove_stale_output_temporaries(o, planned);
   }
   if (o.overwrite) {
     fs::remove(manifest_path(o.out_dir, o.shard));
     fs::remove(skipped_path(o.out_dir, o.shard));
-    if (writes_tars(o)) remove_tar_series(o.out_dir, o.tar_prefix, o.shard.index);
+    if (writes_tars(o)) remove_tar_series(o.out_dir, o.output.tar_prefix, o.shard.index);
   }
   Journal journal = o.overwrite ? Journal{} : read_journal(o.out_dir);
   fs::create_directories(o.out_dir);
@@ -195,16 +195,16 @@ std::unique_ptr<OutputSink> make_sink(const DeriveOptions& o, const std::vector<
                                       RunRecorder& recorder, size_t threads,
                                       std::unique_ptr<OutputWriter>& writer) {
   if (!writes_tars(o)) {
-    writer = std::make_unique<OutputWriter>(threads, encode_options(o));
+    writer = std::make_unique<OutputWriter>(threads, o.output.encoding);
     return std::make_unique<FolderSink>(o.out_dir, *writer, recorder);
   }
   TarSinkOptions t;
   t.out_dir = o.out_dir;
-  t.prefix = o.tar_prefix;
+  t.prefix = o.output.tar_prefix;
   t.shard = o.shard.index;
-  t.first_number = next_tar_number(o.out_dir, o.tar_prefix, o.shard.index);
-  t.tar_size = o.tar_size;
-  t.encoding = encode_options(o);
+  t.first_number = next_tar_number(o.out_dir, o.output.tar_prefix, o.shard.index);
+  t.tar_size = o.output.tar_size;
+  t.encoding = o.output.encoding;
   t.classes = classes;
   t.seed = o.seed;
   t.derived = true;
@@ -374,7 +374,7 @@ DeriveSummary run_derive(const DeriveOptions& o) {
   if (writes_tars(o)) {
     classes = class_names(in.contents);  // every shard: the whole list
     write_classes(o.out_dir, classes, o.shard.label());
-    rerecord_committed_tars(o.out_dir, o.tar_prefix, o.shard, journal, recorder);
+    rerecord_committed_tars(o.out_dir, o.output.tar_prefix, o.shard, journal, recorder);
   }
   for (const SpecialFile& s : in.special) {
     if (!in_shard(s.relative, o.shard)) continue;

@@ -24,6 +24,7 @@
 #include "sinforge/output/output_writer.h"
 #include "sinforge/output/tar_sink.h"
 #include "sinforge/output/webdataset.h"
+#include "sinforge/pipeline/run_recipe.h"
 #include "sinforge/pipeline/stylizer.h"
 #include "sinforge/plan/cue_conflict_plan.h"
 #include "sinforge/plan/output_plan.h"
@@ -93,14 +94,14 @@ nlohmann::json summary_json(const RunOptions& o, const RunSummary& s, const nloh
   j["settings"]["content"] = o.content_dir.string();
   j["settings"]["styles"] = o.styles_dir.string();
   j["settings"]["out"] = o.out_dir.string();
-  j["settings"]["quality"] = o.quality;
-  if (o.format == ImageFormat::kPng) j["settings"]["png_level"] = o.png_level;
-  j["settings"]["device"] = o.device;
+  j["settings"]["quality"] = o.output.encoding.jpeg_quality;
+  if (o.output.encoding.format == ImageFormat::kPng) j["settings"]["png_level"] = o.output.encoding.png_level;
+  j["settings"]["device"] = o.session.device;
   j["settings"]["batch_size"] = s.batch_size;
-  j["settings"]["output_layout"] = to_string(o.layout);
-  if (o.layout == OutputLayout::kWebDataset) {
-    j["settings"]["tar_size"] = o.tar_size;
-    j["settings"]["tar_prefix"] = o.tar_prefix;
+  j["settings"]["output_layout"] = to_string(o.output.layout);
+  if (o.output.layout == OutputLayout::kWebDataset) {
+    j["settings"]["tar_size"] = o.output.tar_size;
+    j["settings"]["tar_prefix"] = o.output.tar_prefix;
   }
   j["versions"] = {{"sinforge", SINFORGE_VERSION}, {"libtorch", TORCH_VERSION}};
   j["weights"] = {{"vgg", o.vgg.string()},
@@ -123,7 +124,7 @@ BankRequest style_bank_request(const RunOptions& o, const std::vector<fs::path>&
   request.file = style_bank_file(o);
   request.styles_dir = o.styles_dir;
   request.found = paintings;
-  request.key = make_bank_key_with_digest(o.styles_dir, paintings, vgg_sha256, o.precision, style_recipe(o));
+  request.key = make_bank_key_with_digest(o.styles_dir, paintings, vgg_sha256, o.session.precision, o.style);
   request.temporary_owner = o.shard.label();
   return request;
 }
@@ -150,7 +151,8 @@ struct OutputSetup {
 void clear_for_overwrite(const RunOptions& o) {
   fs::remove(manifest_path(o.out_dir, o.shard));
   fs::remove(skipped_path(o.out_dir, o.shard));
-  if (o.layout == OutputLayout::kWebDataset) remove_tar_series(o.out_dir, o.tar_prefix, o.shard.index);
+  if (o.output.layout == OutputLayout::kWebDataset)
+    remove_tar_series(o.out_dir, o.output.tar_prefix, o.shard.index);
 }
 
 OutputSetup resume_folder(const RunOptions& o, const std::vector<PlannedContent>& planned,
@@ -159,7 +161,7 @@ OutputSetup resume_folder(const RunOptions& o, const std::vector<PlannedContent>
   OutputSetup setup;
   setup.resumed = {planned, 0, 0, {}};
   if (!o.overwrite) setup.resumed = resume_plan(planned, paintings, o.out_dir, journal, recorder);
-  setup.writer = std::make_unique<OutputWriter>(threads, encode_options(o));
+  setup.writer = std::make_unique<OutputWriter>(threads, o.output.encoding);
   setup.sink = std::make_unique<FolderSink>(o.out_dir, *setup.writer, recorder);
   return setup;
 }
@@ -169,16 +171,16 @@ OutputSetup resume_tars(const RunOptions& o, const std::vector<PlannedContent>& 
                         size_t threads) {
   const std::vector<std::string> classes = class_names(contents);  // every shard: the whole list
   write_classes(o.out_dir, classes, o.shard.label());
-  rerecord_committed_tars(o.out_dir, o.tar_prefix, o.shard, journal, recorder);
+  rerecord_committed_tars(o.out_dir, o.output.tar_prefix, o.shard, journal, recorder);
   OutputSetup setup;
   setup.resumed = resume_tar_plan(planned, journal);
   TarSinkOptions t;
   t.out_dir = o.out_dir;
-  t.prefix = o.tar_prefix;
+  t.prefix = o.output.tar_prefix;
   t.shard = o.shard.index;
-  t.first_number = next_tar_number(o.out_dir, o.tar_prefix, o.shard.index);
-  t.tar_size = o.tar_size;
-  t.encoding = encode_options(o);
+  t.first_number = next_tar_number(o.out_dir, o.output.tar_prefix, o.shard.index);
+  t.tar_size = o.output.tar_size;
+  t.encoding = o.output.encoding;
   t.classes = classes;
   t.seed = o.seed;
   t.alpha = o.alpha;
@@ -196,7 +198,7 @@ struct RunInputs {
   std::vector<fs::path> paintings;
   std::optional<ExplicitPairs> pairs;  // --pairs, checked against both scans
   std::optional<TarScan> tars;         // --content tar shards: contents are its samples' relative paths
-  nlohmann::json settings;             // output_settings (run_settings.h)
+  nlohmann::json settings;             // output_settings (run_recipe.h)
   // Named like images but no regular files (FIFOs, sockets, devices): never opened, reported as skipped.
   std::vector<SkippedInput> special_files;
 };
@@ -229,7 +231,7 @@ RunInputs load_run_inputs(const RunOptions& o) {
     in.special_files.push_back({"painting", s.relative, s.reason});
   }
   if (in.contents.empty()) throw UsageError("--content " + o.content_dir.string() + ": no images found");
-  if (o.layout == OutputLayout::kWebDataset) require_class_folders(in.contents);
+  if (o.output.layout == OutputLayout::kWebDataset) require_class_folders(in.contents);
   if (in.paintings.size() < o.num_styles) {
     throw UsageError(str_cat("--styles ", o.styles_dir.string(), " holds ", in.paintings.size(),
                              " images, fewer than --num-styles ", o.num_styles));
@@ -268,7 +270,7 @@ StyleBank encode_paintings(const RunOptions& o, const RunInputs& in, const Style
 // for done and the content may have other paintings.
 std::vector<PlannedContent> plan_contents(const RunOptions& o, const RunInputs& in,
                                           const std::vector<fs::path>& usable_paintings) {
-  const bool png = o.format == ImageFormat::kPng;
+  const bool png = o.output.encoding.format == ImageFormat::kPng;
   if (o.cue_conflict)
     return plan_cue_conflict_outputs(in.contents, in.paintings, usable_paintings,
                                      {o.seed, o.num_styles, png});
@@ -302,8 +304,8 @@ void name_tar_sources(const TarScan& scan, std::vector<PlannedContent>& planned)
 Journal prepare_out_dir(const RunOptions& o, const RunInputs& in,
                         const std::vector<PlannedContent>& planned) {
   remove_stale_record_temporaries(o.out_dir, o.shard, style_bank_file(o));
-  if (o.layout == OutputLayout::kWebDataset) {
-    remove_stale_tar_temporaries(o.out_dir, o.tar_prefix, o.shard.index);
+  if (o.output.layout == OutputLayout::kWebDataset) {
+    remove_stale_tar_temporaries(o.out_dir, o.output.tar_prefix, o.shard.index);
   } else {
     remove_stale_temporaries(o.out_dir, planned);
   }
@@ -329,7 +331,7 @@ OutputSetup resume_output(const RunOptions& o, const RunInputs& in,
     if (in_shard(p.where, o.shard) && journal.recorded_skips.count({"content", p.where}) == 0)
       recorder.record_skip({"content", p.where, p.reason});
   }
-  OutputSetup output = o.layout == OutputLayout::kWebDataset
+  OutputSetup output = o.output.layout == OutputLayout::kWebDataset
                            ? resume_tars(o, planned, in.contents, journal, recorder, threads)
                            : resume_folder(o, planned, usable_paintings, journal, recorder, threads);
   if (output.resumed.contents_done > 0) {
@@ -372,7 +374,7 @@ size_t stylize_remaining(const RunOptions& o, const RunInputs& in, OutputSetup& 
                          RunSummary& summary) {
   std::unique_ptr<TarContentSource> tar_source;
   if (in.tars) tar_source = order_for_tars(*in.tars, decoders.size(), output.resumed.remaining);
-  StylizeSettings settings{o.content_dir, content_recipe(o), o.alpha, summary.batch_size,
+  StylizeSettings settings{o.content_dir, o.content, o.alpha, summary.batch_size,
                            std::move(output.resumed.existing_outputs)};
   settings.tar_source = tar_source.get();
   settings.batching = &summary.batching;
@@ -391,9 +393,9 @@ size_t stylize_remaining(const RunOptions& o, const RunInputs& in, OutputSetup& 
 TarScan scan_content_tars(const RunOptions& o) {
   std::optional<std::vector<std::string>> classes;
   if (!o.classes_file.empty()) classes = read_class_names(o.classes_file);
-  ThreadPool pool(worker_count(o.threads));
+  ThreadPool pool(worker_count(o.session.threads));
   TarScan scan = scan_tars(expand_tar_spec(o.content_dir.string()), o.extensions, classes, pool);
-  if (o.layout == OutputLayout::kWebDataset) leave_out_shared_keys(scan);  // its outputs keep the keys
+  if (o.output.layout == OutputLayout::kWebDataset) leave_out_shared_keys(scan);  // its outputs keep the keys
   log::info(str_cat("--content: ", scan.samples.size(), " samples in ", scan.tars.size(), " tars",
                     scan.problems.empty() ? "" : str_cat(", ", scan.problems.size(), " problems")));
   for (const TarProblem& p : scan.problems) log::warn(str_cat("content skipped: ", p.where, ": ", p.reason));
@@ -419,10 +421,10 @@ void validate_inputs(const RunOptions& o) {
 void validate_recipe(const RunOptions& o) {
   if (!(o.alpha >= 0.f && o.alpha <= 1.f))
     throw UsageError(str_cat("--alpha must lie in [0, 1], got ", o.alpha));
-  if (o.content_size < 0) throw UsageError("--content-size must be 0 (keep) or positive");
-  if (o.style_size < 0) throw UsageError("--style-size must be 0 (keep) or positive");
-  if (o.crop < 0) throw UsageError("--crop must be 0 (none) or positive");
-  if (o.crop > 0 && o.crop < kMinImageSide)
+  if (o.content.size < 0) throw UsageError("--content-size must be 0 (keep) or positive");
+  if (o.style.size < 0) throw UsageError("--style-size must be 0 (keep) or positive");
+  if (o.content.crop < 0) throw UsageError("--crop must be 0 (none) or positive");
+  if (o.content.crop > 0 && o.content.crop < kMinImageSide)
     throw UsageError(str_cat("--crop must be at least ", kMinImageSide));
 }
 
@@ -438,41 +440,32 @@ void validate(const RunOptions& o) {
     if (o.cue_conflict)
       throw UsageError("--pairs fixes each content's paintings; --cue-conflict cannot be given with it");
   }
-  if (o.cue_conflict && o.layout == OutputLayout::kWebDataset)
+  if (o.cue_conflict && o.output.layout == OutputLayout::kWebDataset)
     throw UsageError("--cue-conflict names files as shape-bias --stimuli reads them: the folder layout only");
   validate_recipe(o);
-  if (o.output_size < 0) throw UsageError("--output-size must be 0 (keep) or positive");
-  if (o.output_size > 0 && o.crop == 0)
+  if (o.content.output_size < 0) throw UsageError("--output-size must be 0 (keep) or positive");
+  if (o.content.output_size > 0 && o.content.crop == 0)
     throw UsageError("--output-size needs --crop: it shrinks the square result to NxN");
   if (!o.style_bank.empty() && fs::is_directory(o.style_bank))
     throw UsageError(str_cat("--style-bank ", o.style_bank.string(), " is a folder; it names a file"));
-  if (o.style_min_size < 0) throw UsageError("--style-min-size must be 0 (none) or positive");
-  validate_encode_flags(encode_options(o));
+  if (o.style.min_size < 0) throw UsageError("--style-min-size must be 0 (none) or positive");
+  validate_encode_flags(o.output.encoding);
   if (o.batch_size < 0) throw UsageError("--batch-size must be auto or at least 1");
   if (!(o.progress_interval >= 0)) throw UsageError("--progress-interval must be 0 (none) or positive");
-  if (o.layout == OutputLayout::kWebDataset) validate_webdataset_flags(o.tar_size, o.tar_prefix);
-  check_session_options(session_options(o));
+  if (o.output.layout == OutputLayout::kWebDataset)
+    validate_webdataset_flags(o.output.tar_size, o.output.tar_prefix);
+  check_session_options(o.session);
 }
-
-SessionOptions session_options(const RunOptions& o) { return {o.device, o.precision, o.threads, false}; }
-
-ContentRecipe content_recipe(const RunOptions& o) { return {o.content_size, o.crop, o.output_size}; }
-
-StyleRecipe style_recipe(const RunOptions& o) {
-  return {o.style_size, o.style_crop, o.style_filter, o.style_min_size};
-}
-
-EncodeOptions encode_options(const RunOptions& o) { return {o.format, o.quality, o.png_level}; }
 
 RunSummary run_stylize(const RunOptions& o) {
   const auto start = Clock::now();
   validate(o);
   // Everything that can fail on bad input fails here, before the output folder is touched.
   const RunInputs in = load_run_inputs(o);
-  const Session session(session_options(o), in.encoder, in.decoder);
+  const Session session(o.session, in.encoder, in.decoder);
   log::info(str_cat("sinforge ", SINFORGE_VERSION, ": ", in.contents.size(), " content images, ",
                     in.paintings.size(), " paintings, device ", session.device().str(), ", ",
-                    to_string(o.precision)));
+                    to_string(o.session.precision)));
   RunSummary summary;
   summary.contents = in.contents.size();
 
@@ -484,11 +477,11 @@ RunSummary run_stylize(const RunOptions& o) {
   // The plan covers every content image (names and keys depend on the whole list), then keeps this shard's.
   std::vector<PlannedContent> all_planned = plan_contents(o, in, bank.paintings);
   if (in.tars) name_tar_sources(*in.tars, all_planned);
-  if (in.tars && o.layout == OutputLayout::kWebDataset) check_unique_keys(all_planned);
+  if (in.tars && o.output.layout == OutputLayout::kWebDataset) check_unique_keys(all_planned);
   std::vector<PlannedContent> planned = select_shard(std::move(all_planned), o.shard);
 
   Journal journal = prepare_out_dir(o, in, planned);
-  RunRecorder recorder(o.out_dir, o.shard, o.layout == OutputLayout::kWebDataset);
+  RunRecorder recorder(o.out_dir, o.shard, o.output.layout == OutputLayout::kWebDataset);
   OutputSetup output =
       resume_output(o, in, planned, bank.paintings, skipped_paintings, journal, recorder, session.threads());
   summary.resumed_contents = output.resumed.contents_done;

@@ -75,18 +75,16 @@ cv::Mat read_content(const RunOptions& o, const PreviewContents& contents, const
                       tar_member_label(contents.tars->tars[s.tar], s.member));
 }
 
-// One row's three images, or empty with the reason logged. The recipes are the run's own (content_recipe,
-// style_recipe: crop, filter, the final shrink) and so is the painting's decode (reduced as the style bank
+// One row's three images, or empty with the reason logged. The recipes are the run's own (o.content,
+// o.style: crop, filter, the final shrink) and so is the painting's decode (reduced as the style bank
 // decodes it), so that the result is what the run writes.
 std::optional<std::array<cv::Mat, 3>> stylize_sample(const RunOptions& o, const PreviewContents& contents,
                                                      const fs::path& content, const fs::path& painting,
                                                      const StyleNetwork& net) {
   try {
-    const ContentRecipe content_rules = content_recipe(o);
-    const StyleRecipe style_rules = style_recipe(o);
-    const cv::Mat image = prepare_content(read_content(o, contents, content), content_rules);
-    const cv::Mat style = prepare_style(
-        read_image_reduced(o.styles_dir / painting, style_decode_min_side(style_rules)), style_rules);
+    const cv::Mat image = prepare_content(read_content(o, contents, content), o.content);
+    const cv::Mat style =
+        prepare_style(read_image_reduced(o.styles_dir / painting, style_decode_min_side(o.style)), o.style);
     for (const auto& [mat, path] : {std::pair{&image, content}, std::pair{&style, painting}}) {
       const std::string reason = too_small_reason(*mat);
       if (!reason.empty()) throw DecodeError(path.string() + ": " + reason);
@@ -95,8 +93,8 @@ std::optional<std::array<cv::Mat, 3>> stylize_sample(const RunOptions& o, const 
     const at::Tensor features = net.encoder()(images_to_tensor({image}));
     const at::Tensor index = at::zeros({1}, at::kLong).to(net.options().device);
     const at::Tensor out = net.stylize_features(features, mean, std, index, o.alpha);
-    return std::array<cv::Mat, 3>{
-        image, style, finish_output(tensor_to_images(out, image.cols, image.rows)[0], content_rules)};
+    return std::array<cv::Mat, 3>{image, style,
+                                  finish_output(tensor_to_images(out, image.cols, image.rows)[0], o.content)};
   } catch (const std::exception& e) {
     log::warn(str_cat("preview: sample passed over (", content.string(), " with ", painting.string(),
                       "): ", e.what()));
@@ -108,11 +106,11 @@ std::optional<std::array<cv::Mat, 3>> stylize_sample(const RunOptions& o, const 
 // before pairing (style_bank.cpp), so the preview must leave them out too or it pairs differently. Sizes
 // come from the headers (read_image_size), far cheaper than the run's encoding of every painting.
 std::vector<fs::path> paintings_for_pairing(const RunOptions& o, std::vector<fs::path> paintings) {
-  if (o.style_min_size <= 0) return paintings;
+  if (o.style.min_size <= 0) return paintings;
   std::vector<fs::path> kept;
   for (fs::path& p : paintings) {
     const std::optional<cv::Size> size = read_image_size(o.styles_dir / p);
-    if (size && (size->width < o.style_min_size || size->height < o.style_min_size)) continue;
+    if (size && (size->width < o.style.min_size || size->height < o.style.min_size)) continue;
     kept.push_back(std::move(p));
   }
   return kept;
@@ -130,7 +128,7 @@ void validate(const PreviewOptions& p) {
   if (p.tile_height < kMinImageSide)
     throw UsageError(str_cat("--tile-height must be at least ", kMinImageSide));
   validate_recipe(o);
-  check_session_options(session_options(o));
+  check_session_options(o.session);
 }
 
 std::vector<fs::path> sample_order(const std::vector<fs::path>& contents, uint64_t seed) {
@@ -183,11 +181,11 @@ std::vector<PreviewRow> run_preview(const PreviewOptions& p) {
   if (paintings.empty()) {
     throw UsageError(
         "--styles " + o.styles_dir.string() + ": no images found" +
-        (o.style_min_size > 0 ? str_cat(" of at least ", o.style_min_size, " pixels on a side") : ""));
+        (o.style.min_size > 0 ? str_cat(" of at least ", o.style.min_size, " pixels on a side") : ""));
   }
   if (o.cue_conflict) check_cue_conflict_inputs(contents.relative, paintings, 1);
 
-  const Session session(session_options(o), encoder_weights, decoder_weights);
+  const Session session(o.session, encoder_weights, decoder_weights);
   const StyleNetwork& net = session.network();
 
   std::vector<PreviewRow> drawn;

@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sinforge/image/image_io.h"
-#include "sinforge/output/webdataset.h"
+#include "sinforge/output/output_options.h"
 #include "sinforge/plan/scan.h"
 #include "sinforge/plan/shard.h"
 
@@ -50,19 +50,14 @@ struct DeriveOptions {
   int content_size = 256;  // Resize(256): the shorter side
   int crop = 224;          // CenterCrop(224)
   uint64_t seed = 0;
-  ImageFormat format = ImageFormat::kJpeg;
-  int quality = 75;
-  int png_level = kDefaultPngLevel;  // bytes, never pixels (png_encoder.h)
   std::vector<std::string> extensions = default_extensions();
   int threads = 0;  // 0: every core
   ShardId shard;
   bool overwrite = false;
   double progress_interval = 30;
-  // The layout, as run's: a folder tree, or WebDataset tar shards whose keys are the folder layout's names
-  // (webdataset.h sample_key) and whose .json members name the derivation.
-  OutputLayout layout = OutputLayout::kFolder;
-  uint64_t tar_size = 1000000000;
-  std::string tar_prefix = "sinforge";
+  // --format, --quality, --png-level; the layout, as run's: a folder tree, or WebDataset tar shards whose
+  // keys are the folder layout's names (webdataset.h sample_key) and whose .json members name the derivation.
+  OutputOptions output;
 };
 
 // "scramble", "patch", "greyscale", "contrast", "uniform-noise", "low-pass", "high-pass", "rotation",
@@ -85,9 +80,6 @@ double parse_level(DeriveVariant variant, const std::string& level);
 
 // Every check that can be made before work starts; throws UsageError naming the flag.
 void validate(const DeriveOptions& options);
-// How the outputs are encoded: --format, --quality, --png-level.
-EncodeOptions encode_options(const DeriveOptions& options);
-
 // What determines the outputs, recorded as the folder's settings (run_settings.h's check_settings and
 // write_settings): a rerun or another shard with other settings is refused.
 nlohmann::json derive_settings(const DeriveOptions& options);

@@ -12,7 +12,7 @@
 #include "sinforge/image/recipe.h"
 #include "sinforge/model/network.h"
 #include "sinforge/model/session.h"
-#include "sinforge/output/webdataset.h"
+#include "sinforge/output/output_options.h"
 #include "sinforge/plan/scan.h"
 #include "sinforge/plan/tar_scan.h"
 #include "sinforge/records/records.h"
@@ -33,29 +33,18 @@ struct RunOptions {
   // --cue-conflict: textures of other classes, outputs named as cue-conflict stimuli (cue_conflict_plan.h).
   bool cue_conflict = false;
   float alpha = 1.f;
-  int content_size = 0;  // shorter side; 0 keeps the size
-  int style_size = 512;  // shorter side; 0 keeps the size
-  int crop = 0;          // centre crop of the content after resizing; 0: none
-  int output_size = 0;   // shrink each (square) result to NxN by area averaging after stylization; 0: keep
-  StyleCrop style_crop = StyleCrop::kNone;  // kSquare: paintings cropped to their centred square first
-  ResampleFilter style_filter = ResampleFilter::kBilinear;
-  int style_min_size = 0;            // paintings under this on a side are excluded; 0: none
+  // --content-size, --crop, --output-size: the content's recipe; --style-*: the paintings' (recipe.h).
+  ContentRecipe content;
+  StyleRecipe style;
   std::filesystem::path style_bank;  // the paintings' statistics file; empty: <out>/sinforge.styles.bank
   uint64_t seed = 0;
-  ImageFormat format = ImageFormat::kJpeg;
-  int quality = 75;                  // Pillow's default, as the reference tools write
-  int png_level = kDefaultPngLevel;  // PNG's compression effort: bytes, never pixels (png_encoder.h)
-  std::string device = "auto";
-  Precision precision = Precision::kFp32;
-  int batch_size = 0;  // 0: auto, default_batch_size(device) (device_memory.h)
+  SessionOptions session;  // --device, --precision, --threads (session.h)
+  OutputOptions output;    // --format, --quality, --png-level, --output-layout, --tar-size, --tar-prefix
+  int batch_size = 0;      // 0: auto, default_batch_size(device) (device_memory.h)
   std::vector<std::string> extensions = default_extensions();
-  int threads = 0;         // 0: every core
   ShardId shard;           // which part of the content list this process does (shard.h)
   bool overwrite = false;  // recompute every output, even with other settings recorded (run_settings.h)
   double progress_interval = 30;  // seconds between progress log lines when stderr is no terminal; 0: none
-  OutputLayout layout = OutputLayout::kFolder;  // folder tree, or WebDataset tar shards (webdataset.h)
-  uint64_t tar_size = 1000000000;       // webdataset: a tar is committed once it holds this many bytes
-  std::string tar_prefix = "sinforge";  // webdataset: tars are <out>/<prefix>-<shard>-<NNNNNN>.tar
 };
 
 // Every check that can be made before work starts; throws UsageError naming the flag.
@@ -70,15 +59,6 @@ void validate_recipe(const RunOptions& options);
 // tar read to its end, tars in parallel; for the webdataset layout without samples that share a key
 // (leave_out_shared_keys); the count and each problem logged.
 TarScan scan_content_tars(const RunOptions& options);
-
-// The session (session.h) the options ask for: device, precision, threads.
-SessionOptions session_options(const RunOptions& options);
-
-// The recipes the options describe (recipe.h).
-ContentRecipe content_recipe(const RunOptions& options);
-StyleRecipe style_recipe(const RunOptions& options);
-// How the results are encoded: --format, --quality, --png-level.
-EncodeOptions encode_options(const RunOptions& options);
 
 struct RunSummary {
   size_t contents = 0;          // content images found

@@ -1,4 +1,4 @@
-#include "sinforge/plan/preset.h"
+#include "sinforge/pipeline/preset.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -73,18 +73,18 @@ using Setter = std::function<void(const YAML::Node&, RunOptions&)>;
 
 const std::map<std::string, Setter>& setters() {
   static const std::map<std::string, Setter> table = {
-      {"content-size", [](const YAML::Node& v, RunOptions& o) { o.content_size = as_int(v, 0); }},
-      {"crop", [](const YAML::Node& v, RunOptions& o) { o.crop = as_int(v, 0); }},
-      {"output-size", [](const YAML::Node& v, RunOptions& o) { o.output_size = as_int(v, 0); }},
-      {"style-size", [](const YAML::Node& v, RunOptions& o) { o.style_size = as_int(v, 0); }},
-      {"style-min-size", [](const YAML::Node& v, RunOptions& o) { o.style_min_size = as_int(v, 0); }},
+      {"content-size", [](const YAML::Node& v, RunOptions& o) { o.content.size = as_int(v, 0); }},
+      {"crop", [](const YAML::Node& v, RunOptions& o) { o.content.crop = as_int(v, 0); }},
+      {"output-size", [](const YAML::Node& v, RunOptions& o) { o.content.output_size = as_int(v, 0); }},
+      {"style-size", [](const YAML::Node& v, RunOptions& o) { o.style.size = as_int(v, 0); }},
+      {"style-min-size", [](const YAML::Node& v, RunOptions& o) { o.style.min_size = as_int(v, 0); }},
       {"style-crop",
        [](const YAML::Node& v, RunOptions& o) {
-         if (!parse_style_crop(as_string(v), o.style_crop)) throw BadValue{"none or square"};
+         if (!parse_style_crop(as_string(v), o.style.crop)) throw BadValue{"none or square"};
        }},
       {"style-filter",
        [](const YAML::Node& v, RunOptions& o) {
-         if (!parse_resample_filter(as_string(v), o.style_filter)) throw BadValue{"bilinear, lanczos or box"};
+         if (!parse_resample_filter(as_string(v), o.style.filter)) throw BadValue{"bilinear, lanczos or box"};
        }},
       {"num-styles",
        [](const YAML::Node& v, RunOptions& o) { o.num_styles = static_cast<size_t>(as_int(v, 1)); }},
@@ -94,25 +94,28 @@ const std::map<std::string, Setter>& setters() {
        [](const YAML::Node& v, RunOptions& o) {
          o.seed = as_number<uint64_t>(v, 0, std::numeric_limits<uint64_t>::max(), "an unsigned integer");
        }},
-      {"format", [](const YAML::Node& v, RunOptions& o) { o.format = as_format(v); }},
+      {"format", [](const YAML::Node& v, RunOptions& o) { o.output.encoding.format = as_format(v); }},
       {"cue-conflict", [](const YAML::Node& v, RunOptions& o) { o.cue_conflict = as_bool(v); }},
-      {"quality", [](const YAML::Node& v, RunOptions& o) { o.quality = as_int(v, 1, 100); }},
+      {"quality",
+       [](const YAML::Node& v, RunOptions& o) { o.output.encoding.jpeg_quality = as_int(v, 1, 100); }},
       {"png_level",
-       [](const YAML::Node& v, RunOptions& o) { o.png_level = as_int(v, kMinPngLevel, kMaxPngLevel); }},
+       [](const YAML::Node& v, RunOptions& o) {
+         o.output.encoding.png_level = as_int(v, kMinPngLevel, kMaxPngLevel);
+       }},
       {"extensions", [](const YAML::Node& v, RunOptions& o) { o.extensions = as_extensions(v); }},
       {"output-layout",
        [](const YAML::Node& v, RunOptions& o) {
-         if (!parse_output_layout(as_string(v), o.layout)) throw BadValue{"folder or webdataset"};
+         if (!parse_output_layout(as_string(v), o.output.layout)) throw BadValue{"folder or webdataset"};
        }},
       {"tar-size",
        [](const YAML::Node& v, RunOptions& o) {
          try {
-           o.tar_size = parse_byte_size(as_string(v));
+           o.output.tar_size = parse_byte_size(as_string(v));
          } catch (const UsageError&) {
            throw BadValue{"a size in bytes such as 1G or 500M"};
          }
        }},
-      {"tar-prefix", [](const YAML::Node& v, RunOptions& o) { o.tar_prefix = as_string(v); }},
+      {"tar-prefix", [](const YAML::Node& v, RunOptions& o) { o.output.tar_prefix = as_string(v); }},
   };
   return table;
 }

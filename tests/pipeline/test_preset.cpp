@@ -11,7 +11,7 @@
 #include "sinforge/image/image_io.h"
 #include "sinforge/image/recipe.h"
 #include "sinforge/image/resize.h"
-#include "sinforge/plan/preset.h"
+#include "sinforge/pipeline/preset.h"
 #include "support/fixtures.h"
 #include "support/test_util.h"
 
@@ -30,38 +30,38 @@ RunOptions preset(const std::string& name) {
 
 TEST(Preset, Sin224IsThePapersRecipe) {
   const RunOptions o = preset("sin224");
-  EXPECT_EQ(content_recipe(o), (ContentRecipe{256, 224, 0}));
-  EXPECT_EQ(style_recipe(o), (StyleRecipe{224, StyleCrop::kSquare, ResampleFilter::kLanczos, 224}));
-  EXPECT_EQ(o.format, ImageFormat::kPng);
+  EXPECT_EQ(o.content, (ContentRecipe{256, 224, 0}));
+  EXPECT_EQ(o.style, (StyleRecipe{224, StyleCrop::kSquare, ResampleFilter::kLanczos, 224}));
+  EXPECT_EQ(o.output.encoding.format, ImageFormat::kPng);
   EXPECT_EQ(o.num_styles, 1u);
   EXPECT_EQ(o.alpha, 1.f);
 }
 
 TEST(Preset, Sin64ShrinksTheSin224Result) {
   const RunOptions o = preset("sin64");
-  EXPECT_EQ(content_recipe(o), (ContentRecipe{256, 224, 64}));
-  EXPECT_EQ(style_recipe(o), style_recipe(preset("sin224")));
-  EXPECT_EQ(o.format, ImageFormat::kPng);
+  EXPECT_EQ(o.content, (ContentRecipe{256, 224, 64}));
+  EXPECT_EQ(o.style, preset("sin224").style);
+  EXPECT_EQ(o.output.encoding.format, ImageFormat::kPng);
 }
 
 TEST(Preset, FullIsStylizeDatasetsDefaults) {
   RunOptions o;
-  o.format = ImageFormat::kPng;  // something for the preset to overwrite
-  o.style_size = 7;
+  o.output.encoding.format = ImageFormat::kPng;  // something for the preset to overwrite
+  o.style.size = 7;
   apply_preset(resolve_preset("full"), o);
-  EXPECT_EQ(content_recipe(o), (ContentRecipe{0, 0, 0}));
-  EXPECT_EQ(style_recipe(o), (StyleRecipe{512, StyleCrop::kNone, ResampleFilter::kBilinear, 0}));
-  EXPECT_EQ(o.format, ImageFormat::kJpeg);
+  EXPECT_EQ(o.content, (ContentRecipe{0, 0, 0}));
+  EXPECT_EQ(o.style, (StyleRecipe{512, StyleCrop::kNone, ResampleFilter::kBilinear, 0}));
+  EXPECT_EQ(o.output.encoding.format, ImageFormat::kJpeg);
 }
 
 TEST(Preset, AFilePathWorksAndUnknownNamesAreRefused) {
   TempDir tmp;
   std::ofstream(tmp / "mine.yaml") << "style-size: 300\nextensions: [jpg, PNG]\nseed: 12\n";
   const RunOptions o = preset((tmp / "mine.yaml").string());
-  EXPECT_EQ(o.style_size, 300);
+  EXPECT_EQ(o.style.size, 300);
   EXPECT_EQ(o.seed, 12u);
   EXPECT_EQ(o.extensions, (std::vector<std::string>{"jpg", "png"}));
-  EXPECT_EQ(o.content_size, RunOptions{}.content_size) << "keys the file does not name keep their value";
+  EXPECT_EQ(o.content.size, RunOptions{}.content.size) << "keys the file does not name keep their value";
   const std::string unknown = testing::error_of<UsageError>([] { resolve_preset("sin999"); });
   EXPECT_NE(unknown.find("sin999"), std::string::npos) << unknown;
   EXPECT_THROW(resolve_preset((tmp / "missing.yaml").string()), UsageError);
@@ -100,7 +100,7 @@ TEST(Preset, UnknownKeysAndBadValuesFailNamingFileAndKey) {
     ASSERT_FALSE(message.empty()) << "accepted: " << c.text;
     EXPECT_NE(message.find(file.string()), std::string::npos) << message;
     EXPECT_NE(message.find("'" + c.key + "'"), std::string::npos) << message;
-    EXPECT_EQ(o.crop, before.crop) << "a bad preset must change nothing: " << c.text;
+    EXPECT_EQ(o.content.crop, before.content.crop) << "a bad preset must change nothing: " << c.text;
   }
   // Found by fuzz_preset: keys that are no names threw yaml-cpp's conversion error instead of UsageError.
   for (const std::string text : {"? : content-size\n", "[1, 2]: 3\n", "{a: b}: 3\n"}) {
@@ -125,7 +125,7 @@ cv::Mat noise_image(int w, int h, int seed) {
 
 TEST(Preset, Sin224StyleRecipeEqualsPillow) {
   TempDir tmp;
-  const StyleRecipe recipe = style_recipe(preset("sin224"));
+  const StyleRecipe recipe = preset("sin224").style;
   // Landscape and portrait, odd and even margins (51 -> round(25.5) = 26: half to even), a square, and a
   // painting exactly at the minimum.
   const std::vector<std::pair<int, int>> sizes = {{301, 250}, {250, 301}, {640, 427}, {500, 500}, {224, 300}};
@@ -146,7 +146,7 @@ TEST(Preset, Sin224StyleRecipeEqualsPillow) {
 }
 
 TEST(Preset, MinSizeAndOutputShrink) {
-  const StyleRecipe recipe = style_recipe(preset("sin224"));
+  const StyleRecipe recipe = preset("sin224").style;
   EXPECT_TRUE(below_min_size_reason(cv::Mat(300, 224, CV_8UC3), recipe).empty());
   const std::string why = below_min_size_reason(cv::Mat(300, 223, CV_8UC3), recipe);
   EXPECT_NE(why.find("223x300"), std::string::npos) << why;
@@ -159,10 +159,10 @@ TEST(Preset, MinSizeAndOutputShrink) {
                                   << " 64 64 box\n";
   const auto r = testing::run_reference("pillow_resize.py", quote(tmp / "jobs.txt"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  const cv::Mat small = finish_output(big, content_recipe(preset("sin64")));
+  const cv::Mat small = finish_output(big, preset("sin64").content);
   EXPECT_EQ(small.size(), cv::Size(64, 64));
   EXPECT_EQ(cv::norm(small, read_image(tmp / "small.png"), cv::NORM_INF), 0);
-  EXPECT_EQ(finish_output(big, content_recipe(preset("sin224"))).data, big.data) << "no shrink: no copy";
+  EXPECT_EQ(finish_output(big, preset("sin224").content).data, big.data) << "no shrink: no copy";
 }
 
 }  // namespace
