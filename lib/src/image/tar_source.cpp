@@ -6,8 +6,7 @@
 
 #include "sinforge/core/error.h"
 #include "sinforge/core/log.h"
-#include "sinforge/plan/tar_scan.h"
-#include "sinforge/plan/tar_stream.h"
+#include "sinforge/core/tar_stream.h"
 
 namespace sinforge {
 

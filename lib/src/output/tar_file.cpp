@@ -10,8 +10,8 @@
 
 #include "sinforge/core/atomic_file.h"
 #include "sinforge/core/log.h"
+#include "sinforge/core/tar_stream.h"
 #include "sinforge/output/webdataset.h"
-#include "sinforge/plan/tar_stream.h"
 
 #if SINFORGE_HAVE_LIBARCHIVE
 #include <archive.h>
@@ -132,7 +132,7 @@ void TarWriter::discard() noexcept {}
 
 #endif
 
-// One libarchive reader for every tar sinforge reads (plan/tar_stream.h): resume and verify here, the
+// One libarchive reader for every tar sinforge reads (core/tar_stream.h): resume and verify here, the
 // --content shards there. Without libarchive its constructor throws.
 void read_tar(const fs::path& file, const std::function<bool(const std::string&)>& wants_data,
               const std::function<void(const std::string& name, const std::string& data)>& on_member) {

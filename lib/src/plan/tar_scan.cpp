@@ -12,7 +12,7 @@
 
 #include "sinforge/core/error.h"
 #include "sinforge/core/log.h"
-#include "sinforge/plan/tar_stream.h"
+#include "sinforge/core/tar_stream.h"
 
 namespace sinforge {
 namespace {
@@ -181,10 +181,6 @@ TarListing list_tar(const fs::path& tar, const std::set<std::string>& extensions
 }
 
 }  // namespace
-
-std::string tar_member_label(const fs::path& tar, const std::string& member) {
-  return tar.string() + ":" + member;
-}
 
 bool names_tar_shards(const std::string& content) {
   const fs::path p(content);

@@ -52,7 +52,7 @@ class TarWriter {
   bool committed_ = false;
 };
 
-// Calls on_member for every regular-file member of a tar in order (plan/tar_stream.h reads it), with its
+// Calls on_member for every regular-file member of a tar in order (core/tar_stream.h reads it), with its
 // data when wants_data(name) says so (others are skipped without reading). Throws std::runtime_error naming
 // the file on a truncated or corrupt tar.
 void read_tar(const std::filesystem::path& file, const std::function<bool(const std::string&)>& wants_data,

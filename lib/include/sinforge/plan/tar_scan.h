@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "sinforge/core/tar_stream.h"  // tar_member_label
 #include "sinforge/core/thread_pool.h"
 
 namespace sinforge {
@@ -66,8 +67,5 @@ TarScan scan_tars(const std::vector<std::filesystem::path>& tars, const std::vec
 // two classes, or with two image extensions), the first in the tars' order stays; the others are reported
 // in problems ("the same key as <tar>:<member>") and left out, as the scan leaves out a repeated path.
 void leave_out_shared_keys(TarScan& scan);
-
-// "<tar>:<member>": how records and messages name a member.
-std::string tar_member_label(const std::filesystem::path& tar, const std::string& member);
 
 }  // namespace sinforge

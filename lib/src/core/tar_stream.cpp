@@ -1,4 +1,4 @@
-#include "sinforge/plan/tar_stream.h"
+#include "sinforge/core/tar_stream.h"
 
 #include "sinforge/core/log.h"
 
@@ -82,5 +82,9 @@ bool TarStream::next(std::string&, uint64_t&) { fail("no libarchive"); }
 std::string TarStream::read_data() { fail("no libarchive"); }
 
 #endif
+
+std::string tar_member_label(const std::filesystem::path& tar, const std::string& member) {
+  return tar.string() + ":" + member;
+}
 
 }  // namespace sinforge

@@ -43,4 +43,7 @@ class TarStream {
   bool data_pending_ = false;
 };
 
+// "<tar>:<member>": how records and messages name a member.
+std::string tar_member_label(const std::filesystem::path& tar, const std::string& member);
+
 }  // namespace sinforge
