@@ -1,5 +1,5 @@
 // sinforge._C: the Python package's binding over the project's library, and nothing of its own: the network
-// (model/network.h), AdaIN (model/adain.h, the CPU reference or the CUDA kernel) and the style bank file
+// (model/network.h), AdaIN (model/ops/adain.h, the CPU reference or the CUDA kernel) and the style bank file
 // reader (records/style_bank_file.h). The augmentation's drawing and batching is Python
 // (sinforge/augment.py).
 //
@@ -16,8 +16,8 @@
 
 #include "sinforge/core/error.h"
 #include "sinforge/image/resize.h"
-#include "sinforge/model/adain.h"
 #include "sinforge/model/network.h"
+#include "sinforge/model/ops/adain.h"
 #include "sinforge/records/style_bank_file.h"
 #include "sinforge/weights/weights.h"
 

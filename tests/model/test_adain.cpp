@@ -5,7 +5,7 @@
 #include <cmath>
 #include <random>
 
-#include "sinforge/model/adain.h"
+#include "sinforge/model/ops/adain.h"
 #include "sinforge_kernels/adain_math.h"
 
 #ifdef SINFORGE_HAVE_CUDA

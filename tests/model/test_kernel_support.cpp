@@ -9,7 +9,7 @@
 #include <cmath>
 
 #include "sinforge/core/device.h"
-#include "sinforge/model/adain.h"
+#include "sinforge/model/ops/adain.h"
 
 namespace sinforge {
 namespace {
@@ -98,19 +98,19 @@ TEST(KernelSupport, TheLibTorchOpsAdainEqualsTheCpuReference) {
     for (const bool channels_last : {false, true}) {
       const at::Tensor in = channels_last ? x.contiguous(at::MemoryFormat::ChannelsLast) : x;
       const at::Tensor expected = detail::adain_cpu(in, mean, std, index, alpha);
-      const at::Tensor got = detail::adain_ops(in, mean, std, index, alpha);
+      const at::Tensor got = detail::adain_aten(in, mean, std, index, alpha);
       EXPECT_TRUE(at::allclose(got, expected, 1e-5, 1e-5))
           << "alpha " << alpha << ", channels_last " << channels_last << ": max error "
           << (got - expected).abs().max().item<float>();
       EXPECT_EQ(got.is_contiguous(at::MemoryFormat::ChannelsLast), channels_last) << "keeps the layout";
     }
   }
-  const auto [m_ops, s_ops] = detail::channel_stats_ops(x);
+  const auto [m_ops, s_ops] = detail::channel_stats_aten(x);
   const auto [m_ref, s_ref] = detail::channel_stats_cpu(x);
   EXPECT_TRUE(at::allclose(m_ops, m_ref, 1e-5, 1e-5));
   EXPECT_TRUE(at::allclose(s_ops, s_ref, 1e-5, 1e-5));
   // One position: unbiased variance divides 0 by 0, NaN on both paths, as the reference's.
-  const auto [m1, s1] = detail::channel_stats_ops(at::randn({1, 2, 1, 1}));
+  const auto [m1, s1] = detail::channel_stats_aten(at::randn({1, 2, 1, 1}));
   EXPECT_TRUE(std::isnan(s1[0][0].item<float>()));
 }
 
@@ -129,7 +129,7 @@ TEST(KernelSupport, OnTheGpuTheFallbackEqualsTheKernel) {
       at::Tensor x = (at::randn({2, 64, 12, 10}) * 2 + 1).to(gpu, dtype);
       if (channels_last) x = x.contiguous(at::MemoryFormat::ChannelsLast);
       const at::Tensor kernel = adain(x, mean, std, index, 0.7f).to(at::kFloat);
-      const at::Tensor ops = detail::adain_ops(x, mean, std, index, 0.7f).to(at::kFloat);
+      const at::Tensor ops = detail::adain_aten(x, mean, std, index, 0.7f).to(at::kFloat);
       const double tolerance = dtype == at::kFloat ? 1e-4 : 5e-2;
       EXPECT_TRUE(at::allclose(kernel, ops, tolerance, tolerance))
           << c10::toString(dtype) << " channels_last " << channels_last << ": max difference "

@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "sinforge/core/error.h"
-#include "sinforge/model/adain.h"
 #include "sinforge/model/network.h"
+#include "sinforge/model/ops/adain.h"
 #include "sinforge/weights/random_weights.h"
 #include "sinforge/weights/weights.h"
 #include "support/fixtures.h"

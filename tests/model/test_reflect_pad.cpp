@@ -8,7 +8,7 @@
 #include <c10/core/InferenceMode.h>
 
 #include "sinforge/model/network.h"
-#include "sinforge/model/reflect_pad.h"
+#include "sinforge/model/ops/reflect_pad.h"
 #include "sinforge/weights/random_weights.h"
 
 namespace sinforge {
@@ -53,7 +53,7 @@ TEST(ReflectPad, TheNetworkWithFusedGlueEqualsTheNetworkWithout) {
   const DecoderWeights dec = random_decoder_weights(4);
   NetworkOptions eager;
   NetworkOptions fused;
-  fused.fuse_glue = true;
+  fused.fuse_reflect_pad = true;
   const StyleNetwork a(enc, dec, eager), b(enc, dec, fused);
   const at::Tensor images = at::rand({2, 3, 37, 50});  // odd sizes: ceil-mode pooling's partial windows
   const at::Tensor fa = a.encoder()(images), fb = b.encoder()(images);
@@ -94,7 +94,7 @@ TEST(ReflectPad, TheFusedNetworkOnTheGpuMatchesTheEagerOne) {
   eager.device = at::Device(at::kCUDA, 0);
   eager.channels_last = true;
   NetworkOptions fused = eager;
-  fused.fuse_glue = true;
+  fused.fuse_reflect_pad = true;
   const StyleNetwork a(enc, dec, eager), b(enc, dec, fused);
   const at::Tensor images = at::rand({2, 3, 64, 72});
   const at::Tensor ya = a.decoder()(a.encoder()(images)).cpu(), yb = b.decoder()(b.encoder()(images)).cpu();

@@ -37,7 +37,7 @@ TEST(Session, NetworkOptionsFollowTheDevice) {
   const NetworkOptions cpu = network_options({"cpu", Precision::kFp32, 0, true});
   EXPECT_TRUE(cpu.device.is_cpu());
   EXPECT_FALSE(cpu.channels_last) << "channels-last is for the GPU's tensor cores";
-  EXPECT_TRUE(cpu.fuse_glue);
+  EXPECT_TRUE(cpu.fuse_reflect_pad);
   EXPECT_FALSE(cpu.conv_autotune) << "never on in a run (network.h)";
 }
 

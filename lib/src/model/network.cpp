@@ -11,8 +11,8 @@
 
 #include "sinforge/core/error.h"
 #include "sinforge/core/log.h"
-#include "sinforge/model/adain.h"
-#include "sinforge/model/reflect_pad.h"
+#include "sinforge/model/ops/adain.h"
+#include "sinforge/model/ops/reflect_pad.h"
 
 namespace sinforge {
 namespace {
@@ -151,7 +151,7 @@ at::Tensor Encoder::forward(const at::Tensor& images) const {
     x = at::conv2d(x, convs_[0].weight, convs_[0].bias);
     next = 1;
   }
-  if (options_.fuse_glue) {
+  if (options_.fuse_reflect_pad) {
     // Each ReLU waits for the next padding (reflect_pad1), past a pooling if one comes between: ReLU and max
     // pooling commute exactly.
     bool pending_relu = false;
@@ -184,7 +184,7 @@ at::Tensor Decoder::forward(const at::Tensor& features) const {
   at::Tensor x = features.to(options_.device, scalar_type(options_.precision));
   if (options_.channels_last) x = x.contiguous(at::MemoryFormat::ChannelsLast);
   const int last = static_cast<int>(convs_.size()) - 1;
-  if (options_.fuse_glue) {  // each ReLU and upsampling wait for the next padding (reflect_pad1)
+  if (options_.fuse_reflect_pad) {  // each ReLU and upsampling wait for the next padding (reflect_pad1)
     bool pending_relu = false, pending_upsample = false;
     for (int i = 0; i <= last; ++i) {
       x = at::conv2d(reflect_pad1(x, pending_relu, pending_upsample), convs_[i].weight, convs_[i].bias);

@@ -27,7 +27,7 @@ NetworkOptions network_options(const SessionOptions& options) {
   n.device = parse_device(options.device);
   n.precision = options.precision;
   n.channels_last = n.device.is_cuda();
-  n.fuse_glue = options.fuse_glue;
+  n.fuse_reflect_pad = options.fuse_reflect_pad;
   return n;
 }
 

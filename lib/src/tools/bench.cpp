@@ -29,8 +29,8 @@
 #include "sinforge/image/image_io.h"
 #include "sinforge/image/recipe.h"
 #include "sinforge/image/tensor_image.h"
-#include "sinforge/model/adain.h"
 #include "sinforge/model/device_memory.h"
+#include "sinforge/model/ops/adain.h"
 #include "sinforge/model/session.h"
 #include "sinforge/model/style_bank.h"
 #include "sinforge/output/folder_sink.h"
@@ -85,9 +85,10 @@ struct Data {
   int paintings = 4;
   std::vector<std::vector<uint8_t>> jpegs;  // content files' bytes
   std::vector<cv::Mat> decoded;
-  const StyleNetwork* net = nullptr;        // the session's (run_bench holds the session while figures run)
-  std::unique_ptr<StyleNetwork> net_fused;  // on a GPU: the same weights with NetworkOptions::fuse_glue
-  at::Tensor style_mean, style_std;         // [8, 512] on the device
+  const StyleNetwork* net = nullptr;  // the session's (run_bench holds the session while figures run)
+  std::unique_ptr<StyleNetwork>
+      net_fused;                     // on a GPU: the same weights with NetworkOptions::fuse_reflect_pad
+  at::Tensor style_mean, style_std;  // [8, 512] on the device
   fs::path scratch;
   int batch = 1;
   int threads = 1;
@@ -425,7 +426,7 @@ void register_adain(Registrar& reg, const RecipeFigures& r) {
       if (data->net->options().channels_last) x = x.contiguous(at::MemoryFormat::ChannelsLast);
       timed_loop(st, device, batch, adain_bytes, [&] {
         benchmark::DoNotOptimize(torch_ops
-                                     ? detail::adain_ops(x, data->style_mean, data->style_std, index, 1.f)
+                                     ? detail::adain_aten(x, data->style_mean, data->style_std, index, 1.f)
                                      : adain(x, data->style_mean, data->style_std, index, 1.f));
       });
     });
@@ -687,7 +688,7 @@ BenchReport run_bench(const BenchOptions& o) {
   size_data(o, *data);
   if (data->device.is_cuda()) {  // the fused glue (network.h), measured beside the eager network
     SessionOptions fused = session_options(o);
-    fused.fuse_glue = true;
+    fused.fuse_reflect_pad = true;
     data->net_fused =
         std::make_unique<StyleNetwork>(encoder_weights, decoder_weights, network_options(fused));
   }

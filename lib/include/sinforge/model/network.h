@@ -36,7 +36,7 @@ struct NetworkOptions {
   // Between convolutions, ReLU + nearest x2 upsampling + reflection padding as one op (reflect_pad.h): one
   // fused kernel on CUDA with channels-last. Computes the same function exactly (tested on the CPU, where it
   // runs the kernel's index rule through LibTorch ops). Off until measured on a GPU (bench's model_fused).
-  bool fuse_glue = false;
+  bool fuse_reflect_pad = false;
 };
 
 // Applies options.conv_autotune to LibTorch's process-wide cuDNN setting (always off on the CPU). Every

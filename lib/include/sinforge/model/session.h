@@ -20,8 +20,8 @@ namespace sinforge {
 struct SessionOptions {
   std::string device = "auto";  // auto|cpu|cuda|cuda:I (device.h)
   Precision precision = Precision::kFp32;
-  int threads = 0;         // 0: every core (worker_count)
-  bool fuse_glue = false;  // NetworkOptions::fuse_glue
+  int threads = 0;                // 0: every core (worker_count)
+  bool fuse_reflect_pad = false;  // NetworkOptions::fuse_reflect_pad
 };
 
 // The checks a command makes before any work: --threads, --device and --precision. Throws UsageError.

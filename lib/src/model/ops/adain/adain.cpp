@@ -1,6 +1,6 @@
 // The device dispatch for AdaIN: argument checks shared by every path, then the CPU reference, our CUDA
 // kernel, or LibTorch ops on a GPU our kernels cannot run on.
-#include "sinforge/model/adain.h"
+#include "sinforge/model/ops/adain.h"
 
 #include "sinforge/model/kernel_support.h"
 
@@ -25,7 +25,7 @@ std::pair<at::Tensor, at::Tensor> channel_stats(const at::Tensor& features) {
 #ifdef SINFORGE_HAVE_CUDA
   if (use_cuda_kernels(features.device())) return detail::channel_stats_cuda(features);
 #endif
-  return detail::channel_stats_ops(features);
+  return detail::channel_stats_aten(features);
 }
 
 at::Tensor adain(const at::Tensor& content, const at::Tensor& style_mean, const at::Tensor& style_std,
@@ -49,7 +49,7 @@ at::Tensor adain(const at::Tensor& content, const at::Tensor& style_mean, const 
   if (use_cuda_kernels(content.device()))
     return detail::adain_cuda(content, style_mean, style_std, style_index, alpha);
 #endif
-  return detail::adain_ops(content, style_mean, style_std, style_index, alpha);
+  return detail::adain_aten(content, style_mean, style_std, style_index, alpha);
 }
 
 }  // namespace sinforge

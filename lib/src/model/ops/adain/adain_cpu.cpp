@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "sinforge/model/adain.h"
+#include "sinforge/model/ops/adain.h"
 
 namespace sinforge::detail {
 namespace {

@@ -1,19 +1,19 @@
 // AdaIN through LibTorch ops on any device: the fallback for a GPU that our kernels have no image for
 // (kernel_support.h), and the yardstick the bench times the kernel against. fp32 statistics (var with the
 // unbiased divisor), whatever the features' dtype; the tests hold it to the CPU reference.
-#include "sinforge/model/adain.h"
+#include "sinforge/model/ops/adain.h"
 
 namespace sinforge::detail {
 
-std::pair<at::Tensor, at::Tensor> channel_stats_ops(const at::Tensor& features) {
+std::pair<at::Tensor, at::Tensor> channel_stats_aten(const at::Tensor& features) {
   const at::Tensor x = features.to(at::kFloat);
   const at::Tensor mean = x.mean({2, 3});
   const at::Tensor std = (x.var({2, 3}, /*unbiased=*/true) + kAdainEpsilon).sqrt();
   return {mean.contiguous(), std.contiguous()};
 }
 
-at::Tensor adain_ops(const at::Tensor& content, const at::Tensor& style_mean, const at::Tensor& style_std,
-                     const at::Tensor& style_index, float alpha) {
+at::Tensor adain_aten(const at::Tensor& content, const at::Tensor& style_mean, const at::Tensor& style_std,
+                      const at::Tensor& style_index, float alpha) {
   const at::Tensor x = content.to(at::kFloat);
   const int64_t n = x.size(0), c = x.size(1);
   const at::Tensor mean = x.mean({2, 3}, /*keepdim=*/true);

@@ -29,10 +29,10 @@ namespace detail {
 std::pair<at::Tensor, at::Tensor> channel_stats_cpu(const at::Tensor& features);
 at::Tensor adain_cpu(const at::Tensor& content, const at::Tensor& style_mean, const at::Tensor& style_std,
                      const at::Tensor& style_index, float alpha);
-// LibTorch ops on the features' own device (adain_ops.cpp).
-std::pair<at::Tensor, at::Tensor> channel_stats_ops(const at::Tensor& features);
-at::Tensor adain_ops(const at::Tensor& content, const at::Tensor& style_mean, const at::Tensor& style_std,
-                     const at::Tensor& style_index, float alpha);
+// LibTorch ops on the features' own device (adain_aten.cpp).
+std::pair<at::Tensor, at::Tensor> channel_stats_aten(const at::Tensor& features);
+at::Tensor adain_aten(const at::Tensor& content, const at::Tensor& style_mean, const at::Tensor& style_std,
+                      const at::Tensor& style_index, float alpha);
 #ifdef SINFORGE_HAVE_CUDA
 std::pair<at::Tensor, at::Tensor> channel_stats_cuda(const at::Tensor& features);
 at::Tensor adain_cuda(const at::Tensor& content, const at::Tensor& style_mean, const at::Tensor& style_std,

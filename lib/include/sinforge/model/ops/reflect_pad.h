@@ -14,7 +14,9 @@ namespace sinforge {
 at::Tensor reflect_pad1(const at::Tensor& x, bool relu, bool upsample2);
 
 namespace detail {
+// The index-rule path in ATen ops (reflect_pad_aten.cpp), on x as it is; x already checked.
+at::Tensor reflect_pad1_aten(const at::Tensor& x, bool relu, bool upsample2);
 at::Tensor reflect_pad1_cuda(const at::Tensor& x_channels_last, bool relu, bool upsample2);
-}
+}  // namespace detail
 
 }  // namespace sinforge

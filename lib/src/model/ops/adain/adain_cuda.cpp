@@ -3,28 +3,12 @@
 #include <ATen/cuda/CUDAContext.h>
 #include <c10/cuda/CUDAGuard.h>
 
-#include <stdexcept>
-#include <string>
-
-#include "sinforge/model/adain.h"
+#include "../cuda_tensor.h"
+#include "sinforge/model/ops/adain.h"
 #include "sinforge_kernels/adain.h"
 
 namespace sinforge::detail {
 namespace {
-
-kernels::ElementType element_type(const at::Tensor& t) {
-  switch (t.scalar_type()) {
-    case at::kFloat:
-      return kernels::ElementType::kFloat32;
-    case at::kHalf:
-      return kernels::ElementType::kFloat16;
-    case at::kBFloat16:
-      return kernels::ElementType::kBFloat16;
-    default:
-      throw std::invalid_argument(std::string("AdaIN on CUDA takes fp32, fp16 or bf16 features, not ") +
-                                  c10::toString(t.scalar_type()));
-  }
-}
 
 // The kernel reads either plain NCHW or channels-last; anything else is made contiguous in the nearer one.
 std::pair<at::Tensor, kernels::Layout> kernel_view(const at::Tensor& t) {
@@ -44,10 +28,6 @@ at::Tensor workspace_for(const at::Tensor& x, kernels::Layout layout, kernels::F
   return at::empty({static_cast<int64_t>(bytes)}, x.options().dtype(at::kByte));
 }
 
-void check(cudaError_t status, const char* what) {
-  if (status != cudaSuccess) throw std::runtime_error(std::string(what) + ": " + cudaGetErrorString(status));
-}
-
 }  // namespace
 
 std::pair<at::Tensor, at::Tensor> channel_stats_cuda(const at::Tensor& features) {
@@ -58,11 +38,12 @@ std::pair<at::Tensor, at::Tensor> channel_stats_cuda(const at::Tensor& features)
   at::Tensor mean = at::empty({shape.n, shape.c}, options);
   at::Tensor std = at::empty({shape.n, shape.c}, options);
   at::Tensor workspace = workspace_for(x, layout, shape);
-  check(kernels::launch_channel_stats(x.const_data_ptr(), element_type(x), layout, shape, kAdainEpsilon,
-                                      mean.mutable_data_ptr<float>(), std.mutable_data_ptr<float>(),
-                                      workspace.numel() > 0 ? workspace.mutable_data_ptr() : nullptr,
-                                      at::cuda::getCurrentCUDAStream()),
-        "channel statistics kernel");
+  check_launch(kernels::launch_channel_stats(x.const_data_ptr(), kernel_element_type(x, "AdaIN"), layout,
+                                             shape, kAdainEpsilon, mean.mutable_data_ptr<float>(),
+                                             std.mutable_data_ptr<float>(),
+                                             workspace.numel() > 0 ? workspace.mutable_data_ptr() : nullptr,
+                                             at::cuda::getCurrentCUDAStream()),
+               "channel statistics kernel");
   return {mean, std};
 }
 
@@ -76,12 +57,13 @@ at::Tensor adain_cuda(const at::Tensor& content, const at::Tensor& style_mean, c
   const at::Tensor index = style_index.contiguous();
   at::Tensor y = at::empty_like(x);
   at::Tensor workspace = workspace_for(x, layout, shape);
-  check(kernels::launch_adain(x.const_data_ptr(), y.mutable_data_ptr(), element_type(x), layout, shape,
-                              s_mean.const_data_ptr<float>(), s_std.const_data_ptr<float>(),
-                              index.const_data_ptr<int64_t>(), alpha, kAdainEpsilon,
-                              workspace.numel() > 0 ? workspace.mutable_data_ptr() : nullptr,
-                              at::cuda::getCurrentCUDAStream()),
-        "AdaIN kernel");
+  check_launch(
+      kernels::launch_adain(x.const_data_ptr(), y.mutable_data_ptr(), kernel_element_type(x, "AdaIN"), layout,
+                            shape, s_mean.const_data_ptr<float>(), s_std.const_data_ptr<float>(),
+                            index.const_data_ptr<int64_t>(), alpha, kAdainEpsilon,
+                            workspace.numel() > 0 ? workspace.mutable_data_ptr() : nullptr,
+                            at::cuda::getCurrentCUDAStream()),
+      "AdaIN kernel");
   return y;
 }
 
