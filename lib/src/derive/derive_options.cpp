@@ -12,6 +12,7 @@
 #include "sinforge/image/image_format.h"
 #include "sinforge/image/recipe.h"
 #include "sinforge/output/output_writer.h"
+#include "sinforge/records/run_settings.h"
 #include "sinforge/weights/weights.h"
 
 namespace sinforge {
@@ -241,12 +242,7 @@ nlohmann::json derive_settings(const DeriveOptions& o) {
   if (o.variant == DeriveVariant::kPowerEqualise)
     s["spectrum"] = o.spectrum_file.empty() ? "mean of --content" : "sha256:" + sha256_hex(o.spectrum_file);
   if (!o.gamma_table_file.empty()) s["gamma_table"] = "sha256:" + sha256_hex(o.gamma_table_file);
-  // As run's record: only the webdataset layout adds its keys.
-  if (o.output.layout == OutputLayout::kWebDataset) {
-    s["output_layout"] = to_string(o.output.layout);
-    s["tar_size"] = o.output.tar_size;
-    s["tar_prefix"] = o.output.tar_prefix;
-  }
+  record_layout(o.output, s);
   return s;
 }
 

@@ -5,6 +5,7 @@
 #include "sinforge/image/image_format.h"
 #include "sinforge/image/recipe.h"
 #include "sinforge/plan/pairing.h"
+#include "sinforge/records/run_settings.h"
 
 namespace sinforge {
 namespace {
@@ -50,12 +51,7 @@ nlohmann::json output_settings(const RunOptions& o, const std::string& vgg_sha25
   settings["paintings"] = painting_list_digest(paintings);
   if (!pairs_digest.empty()) settings["pairs"] = pairs_digest;  // the map replaces the seed's draw
   if (o.cue_conflict) settings["cue_conflict"] = true;          // only when set: older folders still resume
-  // Only the webdataset layout adds its keys, so folders written before the layout existed still resume.
-  if (o.output.layout == OutputLayout::kWebDataset) {
-    settings["output_layout"] = to_string(o.output.layout);
-    settings["tar_size"] = o.output.tar_size;
-    settings["tar_prefix"] = o.output.tar_prefix;
-  }
+  record_layout(o.output, settings);
   return settings;
 }
 

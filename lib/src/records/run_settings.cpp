@@ -12,6 +12,13 @@ namespace fs = std::filesystem;
 
 fs::path settings_path(const fs::path& out_dir) { return out_dir / "sinforge.settings.json"; }
 
+void record_layout(const OutputOptions& output, nlohmann::json& settings) {
+  if (output.layout != OutputLayout::kWebDataset) return;
+  settings["output_layout"] = to_string(output.layout);
+  settings["tar_size"] = output.tar_size;
+  settings["tar_prefix"] = output.tar_prefix;
+}
+
 std::string describe_differences(const nlohmann::json& recorded, const nlohmann::json& now) {
   std::set<std::string> keys;
   for (const auto& [key, value] : recorded.items()) keys.insert(key);

@@ -10,9 +10,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sinforge/output/output_options.h"
+
 namespace sinforge {
 
 std::filesystem::path settings_path(const std::filesystem::path& out_dir);
+
+// The layout's keys (output_layout, tar_size, tar_prefix) into settings, for the webdataset layout only, so
+// that folders written before the layout existed still resume. Every command's record uses it.
+void record_layout(const OutputOptions& output, nlohmann::json& settings);
 
 // "alpha (recorded 1, now 0.5); seed (recorded 0, now 3)": every key whose value differs; empty if none.
 std::string describe_differences(const nlohmann::json& recorded, const nlohmann::json& now);
